@@ -1,0 +1,148 @@
+/**
+ * The decoded value tree every reader produces and every consumer (pretty printer, diff, drift,
+ * CLI `inspect`) walks.
+ *
+ * Invariants:
+ * - Nothing is lost that the source held: integers are exact decimal text, floats keep the text
+ *   they were written with (JSON) or Python's repr (pickle), dict key order and key types are kept.
+ * - Pickle-decoded trees may share nodes (the memo lets one object appear in many places) and may
+ *   contain cycles (a list that appends itself). A walker must treat a node it has already seen as
+ *   a reference to the first place it was seen (see `walk-value.ts`), which also keeps a
+ *   billion-laughs pickle linear in output. JSON trees never share nodes.
+ */
+export type Value =
+  | NullValue
+  | BoolValue
+  | IntValue
+  | FloatValue
+  | StrValue
+  | BytesValue
+  | ListValue
+  | TupleValue
+  | SetValue
+  | DictValue
+  | TypedValue
+  | ObjectValue
+  | GlobalValue;
+
+/** Python `None` / JSON `null`. */
+export interface NullValue {
+  readonly kind: 'null';
+}
+
+/** `True`/`False`. */
+export interface BoolValue {
+  readonly kind: 'bool';
+  readonly value: boolean;
+}
+
+/** An integer of any size, as canonical decimal text (`-12`, `18446744073709551617`). */
+export interface IntValue {
+  readonly kind: 'int';
+  readonly text: string;
+}
+
+/**
+ * A float. `value` is the IEEE double; `text` is how the source wrote it (JSON) or Python's
+ * `repr` (pickle), e.g. `1e+22`, `1.5e-07`, `NaN`, `Infinity`, `-0.0`.
+ */
+export interface FloatValue {
+  readonly kind: 'float';
+  readonly value: number;
+  readonly text: string;
+}
+
+/** A text string. */
+export interface StrValue {
+  readonly kind: 'str';
+  readonly value: string;
+}
+
+/** `bytes`, or `bytearray` when `mutable`. */
+export interface BytesValue {
+  readonly kind: 'bytes';
+  readonly value: Uint8Array;
+  readonly mutable?: boolean;
+}
+
+/** A JSON array / Python list. Mutable while a pickle is being decoded, read-only after. */
+export interface ListValue {
+  readonly kind: 'list';
+  readonly items: Value[];
+}
+
+/** A Python tuple. */
+export interface TupleValue {
+  readonly kind: 'tuple';
+  readonly items: Value[];
+}
+
+/** A Python set, or frozenset when `frozen`. */
+export interface SetValue {
+  readonly kind: 'set';
+  readonly items: Value[];
+  readonly frozen?: boolean;
+}
+
+/** One key/value pair of a dict, in insertion order. */
+export interface DictEntry {
+  readonly key: Value;
+  readonly value: Value;
+}
+
+/**
+ * A JSON object or Python dict. Keys are `str` values for JSON; pickles may use any hashable key
+ * (int, tuple, …). `cls` names a dict subclass that was pickled (`collections.OrderedDict`,
+ * `collections.defaultdict`); absent for a plain dict.
+ */
+export interface DictValue {
+  readonly kind: 'dict';
+  readonly entries: DictEntry[];
+  readonly cls?: string;
+}
+
+/**
+ * A standard-library value with a well-known meaning: `datetime.datetime`, `datetime.date`,
+ * `datetime.time`, `datetime.timedelta`, `datetime.timezone`, `decimal.Decimal`,
+ * `pathlib.PurePosixPath`, `pathlib.PosixPath`, `pathlib.PureWindowsPath`, `pathlib.WindowsPath`,
+ * `uuid.UUID`, `builtins.complex`, or an `enum` member.
+ * `repr` is Python's `repr()` (`datetime.datetime(2026, 5, 25, 0, 0)`), `str` is Python's `str()`
+ * (`2026-05-25 00:00:00`), which is what `json.dumps(..., default=str)` writes.
+ */
+export interface TypedValue {
+  readonly kind: 'typed';
+  readonly type: string;
+  readonly repr: string;
+  readonly str: string;
+}
+
+/**
+ * An instance of a class the decoder does not model, kept inert: the class it names, the
+ * arguments its constructor or reduce call would receive, and the state BUILD would set. Nothing
+ * is imported or called. Exceptions (`builtins.RuntimeError`, …) are objects with `args`.
+ */
+export interface ObjectValue {
+  readonly kind: 'object';
+  readonly cls: string;
+  readonly args?: Value[];
+  state?: Value;
+}
+
+/** A bare reference to a module-level name (a class or function pickled by reference). */
+export interface GlobalValue {
+  readonly kind: 'global';
+  readonly name: string;
+}
+
+/** Kinds whose nodes hold children. */
+export type ContainerValue = ListValue | TupleValue | SetValue | DictValue;
+
+/** True for list, tuple, set and dict nodes. */
+export function isContainer(v: Value): v is ContainerValue {
+  return v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set' || v.kind === 'dict';
+}
+
+/** Number of entries in a container (items or dict entries). */
+export function containerSize(v: ContainerValue): number {
+  return v.kind === 'dict' ? v.entries.length : v.items.length;
+}
