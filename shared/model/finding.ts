@@ -19,6 +19,8 @@ export const FINDING_CODES = [
   'pickle.nonportable_class',
   'compression.truncated',
   'compression.unsupported',
+  'compression.corrupt',
+  'compression.too_large',
   'write.tmp_leftover',
   'write.in_progress',
   'content.emptied',
