@@ -22,6 +22,7 @@ export const FINDING_CODES = [
   'compression.unsupported',
   'compression.corrupt',
   'compression.too_large',
+  'compression.trailing_data',
   'write.tmp_leftover',
   'write.in_progress',
   'content.emptied',
