@@ -6,12 +6,13 @@
  * stream, not damage. Past-the-end reads return EOF (-1) a few times, so a complete stream followed
  * by one to three stray bytes still ends cleanly, and then stop the decoder outright.
  */
+import type SeekBzip from 'seek-bzip';
 import type { CodecOutcome } from './codec-outcome';
 import { trailingAfter } from './codec-outcome';
 import type { OutputSink } from './output-sink';
 import { OutputLimitExceeded } from './output-sink';
 
-type Bunzip = typeof import('seek-bzip').default;
+type Bunzip = typeof SeekBzip;
 
 const FLUSH = 64 * 1024;
 
