@@ -1,0 +1,116 @@
+/**
+ * Reads one checkpoint file once: streams it through sha256 and, up to a size limit, keeps the
+ * bytes for analysis. A file that changes while it is read (its size, mtime or inode differ before
+ * and after, or fewer bytes came than it claimed) is read once more; if it is still moving the
+ * result says so, so the caller can report `write.in_progress` instead of judging torn bytes.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { systemErrorCode } from './engine-error';
+
+/** The default size above which a file is hashed but not decoded (512 MB). */
+export const DEFAULT_MAX_ANALYZE_BYTES = 512 * 1024 * 1024;
+
+/** Outcome of reading one file. */
+export type ReadOutcome =
+  | {
+      readonly kind: 'read';
+      readonly sha256: string;
+      readonly size: number;
+      readonly mtimeMs: number;
+      /** The bytes, or null when the file is larger than the limit (hashed only). */
+      readonly bytes: Uint8Array | null;
+      /** False when the file kept changing across two reads. */
+      readonly stable: boolean;
+    }
+  | { readonly kind: 'vanished' }
+  | { readonly kind: 'unreadable'; readonly code: string; readonly message: string };
+
+interface Snapshot {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+type Attempt =
+  | { readonly kind: 'read'; readonly sha256: string; readonly size: number; readonly mtimeMs: number; readonly bytes: Uint8Array | null; readonly stable: boolean }
+  | { readonly kind: 'vanished' }
+  | { readonly kind: 'unreadable'; readonly code: string; readonly message: string };
+
+function same(a: Snapshot, b: Snapshot): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+function unreadable(error: unknown): Attempt {
+  const code = systemErrorCode(error) ?? 'EIO';
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied — the user running Checkpoint Doctor cannot read it; fix its permissions (e.g. chmod u+r) and it is checked again'
+      : code === 'EISDIR'
+        ? 'it is a folder, not a file'
+        : `the system said ${code}${error instanceof Error ? `: ${error.message}` : ''}`;
+  return { kind: 'unreadable', code, message: why };
+}
+
+async function attempt(path: string, maxBytes: number): Promise<Attempt> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (error) {
+    return systemErrorCode(error) === 'ENOENT' ? { kind: 'vanished' } : unreadable(error);
+  }
+  try {
+    const before = await handle.stat();
+    if (!before.isFile()) return unreadable(Object.assign(new Error('not a regular file'), { code: 'EISDIR' }));
+    const keep = before.size <= maxBytes;
+    const hash = createHash('sha256');
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {
+      const buf = chunk as Buffer;
+      hash.update(buf);
+      total += buf.length;
+      if (keep && total <= maxBytes) chunks.push(buf);
+    }
+    let after: Snapshot;
+    try {
+      after = await fs.stat(path);
+    } catch (error) {
+      if (systemErrorCode(error) === 'ENOENT') return { kind: 'vanished' };
+      throw error;
+    }
+    const stable = same(before, after) && total === before.size;
+    const bytes = keep && total <= maxBytes ? new Uint8Array(Buffer.concat(chunks, total)) : null;
+    return { kind: 'read', sha256: hash.digest('hex'), size: total, mtimeMs: before.mtimeMs, bytes, stable };
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') return { kind: 'vanished' };
+    return unreadable(error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** Read and hash `path`, retrying once if it changes underneath. */
+export async function readAndHash(path: string, maxBytes = DEFAULT_MAX_ANALYZE_BYTES): Promise<ReadOutcome> {
+  const first = await attempt(path, maxBytes);
+  if (first.kind !== 'read' || first.stable) return first;
+  return attempt(path, maxBytes);
+}
+
+/** Read at most `limit` bytes from the start of `path` (for a raw view of a huge file). */
+export async function readHead(path: string, limit: number): Promise<{ bytes: Uint8Array; size: number }> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buf = Buffer.alloc(Math.min(limit, size));
+    let read = 0;
+    while (read < buf.length) {
+      const { bytesRead } = await handle.read(buf, read, buf.length - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return { bytes: new Uint8Array(buf.buffer, buf.byteOffset, read), size };
+  } finally {
+    await handle.close();
+  }
+}
