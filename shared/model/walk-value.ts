@@ -1,0 +1,146 @@
+/**
+ * Depth-first walk over a value tree, the one way every consumer (renderer, diff, drift, checks)
+ * visits nodes and names them with JSON Pointers.
+ *
+ * Invariants:
+ * - Never recurses on the JS stack: a 100k-deep tree walks like a flat one.
+ * - Containers (list, tuple, set, dict) and objects are visited once. Pickles share nodes through
+ *   the memo and may be cyclic; a node met again is reported with `refTo` = the pointer where it was
+ *   first seen and is not expanded, which keeps a billion-laughs pickle linear.
+ * - Pointer tokens: a dict's str keys as they are (RFC 6901-escaped); list, tuple and set items by
+ *   index; other dict keys by their Python repr (`1`, `(1, 2)`, `True`). An object node walks like
+ *   a dict with two children: `args` (a list of its constructor arguments, when it has any) and
+ *   `state` (what BUILD set, when present).
+ */
+import { childPointer } from './json-pointer';
+import type { ListValue, ObjectValue, Value } from './value';
+import { pythonRepr } from '../render/python-repr';
+
+/** One visited node. */
+export interface WalkEntry {
+  readonly value: Value;
+  /** RFC 6901 pointer of this node (`''` for the root). */
+  readonly pointer: string;
+  /** 0 for the root, 1 for its children, … */
+  readonly depth: number;
+  /** Position among the parent's children (item or entry index); -1 for the root. */
+  readonly index: number;
+  /** The dict key this value sits under (dict entries and object members only). */
+  readonly key?: Value;
+  /** The unescaped token this node adds to its parent's pointer (`''` for the root). */
+  readonly token: string;
+  /** The parent node, or null for the root. */
+  readonly parent: Value | null;
+  /** Set when this container or object was visited before: the pointer of its first visit. */
+  readonly refTo?: string;
+}
+
+/** What `enter` may ask: `skip` the node's children, or `stop` the whole walk. */
+export type WalkControl = void | 'skip' | 'stop';
+
+/** Callbacks of {@link walkValue}. `leave` runs for every entered node, leaves included. */
+export interface WalkVisitor {
+  enter?(entry: WalkEntry): WalkControl;
+  leave?(entry: WalkEntry): void | 'stop';
+}
+
+interface Frame {
+  readonly entry: WalkEntry;
+  readonly value: Value;
+  /** Only objects need a made-up child list; other containers are indexed in place. */
+  readonly objectChildren: readonly Child[] | null;
+  readonly count: number;
+  next: number;
+}
+
+interface Child {
+  readonly value: Value;
+  readonly key?: Value;
+}
+
+/**
+ * Walk `root` depth first, calling `enter` before a node's children and `leave` after them.
+ * Returns false when a callback stopped the walk.
+ */
+export function walkValue(root: Value, visitor: WalkVisitor): boolean {
+  const seen = new Map<object, string>();
+  const stack: Frame[] = [];
+  const { enter, leave } = visitor;
+
+  // Enter one node; returns false to stop. Pushes a frame when its children should be visited.
+  const visit = (entry: WalkEntry): boolean => {
+    const v = entry.value;
+    const shareable = isShareable(v);
+    let e = entry;
+    if (shareable) {
+      const first = seen.get(v);
+      if (first !== undefined) e = { ...entry, refTo: first };
+      else seen.set(v, entry.pointer);
+    }
+    const control = enter ? enter(e) : undefined;
+    if (control === 'stop') return false;
+    if (shareable && e.refTo === undefined && control !== 'skip') {
+      const objectChildren = v.kind === 'object' ? membersOf(v) : null;
+      const count = objectChildren ? objectChildren.length : childCount(v);
+      stack.push({ entry: e, value: v, objectChildren, count, next: 0 });
+      return true;
+    }
+    return !(leave && leave(e) === 'stop');
+  };
+
+  if (!visit({ value: root, pointer: '', depth: 0, index: -1, token: '', parent: null })) return false;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.next >= top.count) {
+      stack.pop();
+      if (leave && leave(top.entry) === 'stop') return false;
+      continue;
+    }
+    const i = top.next++;
+    const child = childAt(top, i);
+    const token = child.key === undefined ? String(i) : keyToken(child.key);
+    const entry: WalkEntry =
+      child.key === undefined
+        ? { value: child.value, pointer: childPointer(top.entry.pointer, token), depth: top.entry.depth + 1, index: i, token, parent: top.value }
+        : { value: child.value, pointer: childPointer(top.entry.pointer, token), depth: top.entry.depth + 1, index: i, token, parent: top.value, key: child.key };
+    if (!visit(entry)) return false;
+  }
+  return true;
+}
+
+/**
+ * The pointer token (unescaped) of a dict key: a str key as is, anything else as Python's repr
+ * (`1`, `1.5`, `True`, `None`, `(1, 2)`, `b'k'`), which is also how a person would type it.
+ */
+export function keyToken(key: Value): string {
+  return key.kind === 'str' ? key.value : pythonRepr(key);
+}
+
+/** True for nodes that may be shared or cyclic in a pickle (and so are visited once). */
+function isShareable(v: Value): boolean {
+  return v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set' || v.kind === 'dict' || v.kind === 'object';
+}
+
+const ARGS_KEY: Value = { kind: 'str', value: 'args' };
+const STATE_KEY: Value = { kind: 'str', value: 'state' };
+
+function childCount(v: Value): number {
+  if (v.kind === 'dict') return v.entries.length;
+  if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') return v.items.length;
+  return 0;
+}
+
+function childAt(frame: Frame, i: number): Child {
+  if (frame.objectChildren) return frame.objectChildren[i];
+  const v = frame.value;
+  if (v.kind === 'dict') return v.entries[i];
+  return { value: (v as { items: Value[] }).items[i] };
+}
+
+/** An object walks as `{args: [...], state: ...}`; the args list is a view made for the walk. */
+function membersOf(v: ObjectValue): Child[] {
+  const out: Child[] = [];
+  if (v.args && v.args.length > 0) out.push({ key: ARGS_KEY, value: { kind: 'list', items: v.args } satisfies ListValue });
+  if (v.state !== undefined) out.push({ key: STATE_KEY, value: v.state });
+  return out;
+}
