@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from './sha256';
+
+describe('sha256Hex', () => {
+  it('matches hashlib on many sizes around the block and padding boundaries', () => {
+    const sizes = [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4095, 4096, 65537, 1 << 20];
+    // Python makes the bytes (a deterministic pseudo-random stream) and their digests.
+    const out = execFileSync('python3', ['-c', `
+import hashlib, random, sys
+random.seed(3)
+for n in ${JSON.stringify(sizes)}:
+    b = random.randbytes(n)
+    sys.stdout.buffer.write(n.to_bytes(4, 'big') + b + hashlib.sha256(b).hexdigest().encode())
+`], { maxBuffer: 1 << 26 });
+    let p = 0;
+    let count = 0;
+    while (p < out.length) {
+      const n = out.readUInt32BE(p);
+      const data = out.subarray(p + 4, p + 4 + n);
+      const expected = out.subarray(p + 4 + n, p + 4 + n + 64).toString();
+      expect(sha256Hex(data), `size ${n}`).toBe(expected);
+      p += 4 + n + 64;
+      count++;
+    }
+    expect(count).toBe(sizes.length);
+  });
+
+  it('hashes strings as UTF-8, as str.encode() does', () => {
+    const text = 'checkpoint — 引用 😀 {"a": 1}';
+    const expected = execFileSync('python3', ['-c', 'import hashlib, sys\nprint(hashlib.sha256(sys.stdin.buffer.read().decode("utf-8").encode()).hexdigest())'], { input: text }).toString().trim();
+    expect(sha256Hex(text)).toBe(expected);
+    expect(sha256Hex(text)).toBe(sha256Hex(new TextEncoder().encode(text)));
+  });
+});
