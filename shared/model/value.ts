@@ -126,6 +126,13 @@ export interface ObjectValue {
   readonly cls: string;
   readonly args?: Value[];
   state?: Value;
+  /**
+   * What a list subclass received through APPEND(S)/ADDITEMS (the pickle's listitems), when the
+   * class is one the decoder does not model. Walkers visit these like list items.
+   */
+  items?: Value[];
+  /** What a dict subclass received through SETITEM(S) (the pickle's dictitems). Walkers visit these like dict entries. */
+  entries?: DictEntry[];
 }
 
 /** A bare reference to a module-level name (a class or function pickled by reference). */

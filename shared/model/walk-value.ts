@@ -10,10 +10,11 @@
  * - Pointer tokens: a dict's str keys as they are (RFC 6901-escaped); list, tuple and set items by
  *   index; other dict keys by their Python repr (`1`, `(1, 2)`, `True`). An object node walks like
  *   a dict with two children: `args` (a list of its constructor arguments, when it has any) and
- *   `state` (what BUILD set, when present).
+ *   `state` (what BUILD set, when present), plus `items` / `entries` for a list or dict subclass
+ *   instance that received APPEND(S) / SETITEM(S).
  */
 import { childPointer } from './json-pointer';
-import type { ListValue, ObjectValue, Value } from './value';
+import type { DictValue, ListValue, ObjectValue, Value } from './value';
 import { pythonRepr } from '../render/python-repr';
 
 /** One visited node. */
@@ -123,6 +124,8 @@ function isShareable(v: Value): boolean {
 
 const ARGS_KEY: Value = { kind: 'str', value: 'args' };
 const STATE_KEY: Value = { kind: 'str', value: 'state' };
+const ITEMS_KEY: Value = { kind: 'str', value: 'items' };
+const ENTRIES_KEY: Value = { kind: 'str', value: 'entries' };
 
 function childCount(v: Value): number {
   if (v.kind === 'dict') return v.entries.length;
@@ -142,5 +145,7 @@ function membersOf(v: ObjectValue): Child[] {
   const out: Child[] = [];
   if (v.args && v.args.length > 0) out.push({ key: ARGS_KEY, value: { kind: 'list', items: v.args } satisfies ListValue });
   if (v.state !== undefined) out.push({ key: STATE_KEY, value: v.state });
+  if (v.items && v.items.length > 0) out.push({ key: ITEMS_KEY, value: { kind: 'list', items: v.items } satisfies ListValue });
+  if (v.entries && v.entries.length > 0) out.push({ key: ENTRIES_KEY, value: { kind: 'dict', entries: v.entries } satisfies DictValue });
   return out;
 }
