@@ -18,6 +18,8 @@ export const FINDING_CODES = [
   'pickle.invalid',
   'pickle.unsafe_global',
   'pickle.nonportable_class',
+  'pickle.trailing_data',
+  'pickle.out_of_band',
   'compression.truncated',
   'compression.unsupported',
   'compression.corrupt',
