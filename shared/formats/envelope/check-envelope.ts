@@ -1,0 +1,283 @@
+/**
+ * The integrity envelope of seed 003, checked the way its loader checks it:
+ *
+ *     {"state": {...}, "checksum": sha256(json.dumps(state, sort_keys=True, default=str)),
+ *      "schema_version": 3, "is_complete": true, "saved_at": "2026-05-25T00:00:00"}
+ *
+ * A value is an envelope when it is a dict holding `state` and `checksum` and/or `is_complete`.
+ *
+ * Checksum: recomputed with `json.dumps(state, sort_keys=True, default=str)` (convention
+ * `default`), then with `separators=(',', ':')` (`compact`), which writers also use. A stored
+ * `sha256:` prefix, surrounding blanks and upper-case hex are accepted. `json.load` turns int dict
+ * keys into strings, so a state whose keys were ints when it was checksummed sorts differently once
+ * reloaded ("10" < "9" but 9 < 10); when every key of a dict is a canonical int, that ordering is
+ * tried as well before calling it a mismatch. A `null` checksum counts as absent.
+ *
+ * Completeness follows the loader's `if not record.get("is_complete")`:
+ * - a false-y flag (false, null, 0, "") is an error: the writer never finished;
+ * - no flag next to a checksum is a warning, not an error: the checksum proves the state intact,
+ *   but a loader written like seed 003 refuses the file, so the person should know;
+ * - no flag and no checksum is not an envelope.
+ *
+ * Schema version: the envelope's `schema_version`, else a top-level `schema_version`,
+ * `schemaVersion` or `version` of the dict (or of its `state`), as text. With an expected version
+ * set, a different or missing one is `envelope.schema_mismatch` (the seed's loader raises there).
+ */
+import type { EnvelopeInfo } from '../../checks/types';
+import { sha256Hex } from '../../hash/sha256';
+import type { Finding, Severity } from '../../model/finding';
+import { childPointer } from '../../model/json-pointer';
+import type { DictValue, Value } from '../../model/value';
+import { walkValue } from '../../model/walk-value';
+import { pythonRepr } from '../../render/python-repr';
+import { PythonJsonDumpsError, pythonJsonDumps } from '../json/python-dumps';
+
+/** Options of {@link checkEnvelope}. */
+export interface CheckEnvelopeOptions {
+  /** The schema version the person expects; null or absent means "do not check". */
+  readonly expectedSchemaVersion?: string | null;
+}
+
+/** What {@link checkEnvelope} found. */
+export interface EnvelopeCheck {
+  /** Null when the value is not an envelope. */
+  readonly info: EnvelopeInfo | null;
+  readonly findings: Finding[];
+  /** The recorded schema version as text, or null. */
+  readonly schemaVersion: string | null;
+}
+
+const VERSION_KEYS = ['schema_version', 'schemaVersion', 'version'] as const;
+
+/** Check a decoded value for the integrity envelope and its schema version. */
+export function checkEnvelope(value: Value, file: string, options?: CheckEnvelopeOptions): EnvelopeCheck {
+  const findings: Finding[] = [];
+  const finding = (code: Finding['code'], severity: Severity, message: string, pointer?: string): void => {
+    findings.push(pointer === undefined ? { code, severity, message, file } : { code, severity, message, file, pointer });
+  };
+
+  const top = value.kind === 'dict' ? value : null;
+  const state = top ? lookup(top, 'state') : undefined;
+  const checksumValue = top ? lookup(top, 'checksum') : undefined;
+  const completeValue = top ? lookup(top, 'is_complete') : undefined;
+  const isEnvelope = top !== null && state !== undefined && (checksumValue !== undefined || completeValue !== undefined);
+
+  const version = findSchemaVersion(top, isEnvelope ? state : undefined);
+  const expected = options?.expectedSchemaVersion;
+  if (expected !== undefined && expected !== null && version.text !== expected) {
+    finding(
+      'envelope.schema_mismatch',
+      'error',
+      version.text === null
+        ? `The checkpoint records no schema version, but version ${expected} is expected. It may come from an older release of the job that did not write one; a loader that checks the version refuses it. Migrate it explicitly or pick a generation written by the current code.`
+        : `The checkpoint was written with schema version ${version.text}, but version ${expected} is expected. Its fields may be in another shape than the current code reads (the load can "succeed" with a wrong state). Migrate it explicitly, or pick a generation written with version ${expected}.`,
+      version.pointer ?? undefined,
+    );
+  }
+  if (!isEnvelope || top === null || state === undefined) {
+    return { info: null, findings, schemaVersion: version.text };
+  }
+
+  // Completeness, by Python truthiness as the loader tests it.
+  let isComplete: boolean | null = null;
+  if (completeValue !== undefined) {
+    isComplete = truthy(completeValue);
+    if (!isComplete) {
+      const shown = completeValue.kind === 'bool' ? 'false' : pythonRepr(completeValue);
+      finding(
+        'envelope.incomplete',
+        'error',
+        `The writer marked this checkpoint incomplete (is_complete is ${shown}): it was killed or failed before it finished saving, so the state may be partial. A loader that checks the flag refuses it; fall back to the newest generation marked complete.`,
+        '/is_complete',
+      );
+    }
+  }
+
+  let checksum: EnvelopeInfo['checksum'] = 'absent';
+  let convention: EnvelopeInfo['convention'];
+  const hasChecksum = checksumValue !== undefined && checksumValue.kind !== 'null';
+  if (hasChecksum) {
+    const verdict = verifyChecksum(state, checksumValue);
+    if (verdict.kind === 'ok') {
+      checksum = 'ok';
+      convention = verdict.convention;
+    } else {
+      checksum = 'mismatch';
+      finding('envelope.checksum_mismatch', 'error', verdict.message, '/checksum');
+    }
+    if (completeValue === undefined) {
+      finding(
+        'envelope.incomplete',
+        'warning',
+        `The checkpoint has a checksum but no is_complete flag. ${checksum === 'ok' ? 'The checksum matches, so the state is intact, but ' : ''}a loader written like "if not record.get('is_complete')" refuses it as incomplete. If your loader checks the flag, this generation will not load.`,
+        '/is_complete',
+      );
+    }
+  }
+
+  const savedAtValue = lookup(top, 'saved_at');
+  const savedAt =
+    savedAtValue === undefined ? null : savedAtValue.kind === 'str' ? savedAtValue.value : savedAtValue.kind === 'int' || savedAtValue.kind === 'float' ? savedAtValue.text : null;
+  const info: EnvelopeInfo = convention === undefined ? { hasChecksum, checksum, isComplete, savedAt } : { hasChecksum, checksum, convention, isComplete, savedAt };
+  return { info, findings, schemaVersion: version.text };
+}
+
+type ChecksumVerdict = { readonly kind: 'ok'; readonly convention: 'default' | 'compact' } | { readonly kind: 'mismatch'; readonly message: string };
+
+function verifyChecksum(state: Value, stored: Value): ChecksumVerdict {
+  const what = 'json.dumps(state, sort_keys=True, default=str)';
+  if (stored.kind !== 'str') {
+    return {
+      kind: 'mismatch',
+      message: `The checksum field holds ${pythonRepr(stored).slice(0, 80)} instead of a sha256 hex string, so the state cannot be verified. The writer is broken or the field was overwritten; do not trust this generation without checking its state by hand.`,
+    };
+  }
+  const storedHex = stored.value.trim().toLowerCase().replace(/^sha-?256:/, '');
+  let defaultHex: string;
+  let compactHex: string | null = null;
+  try {
+    defaultHex = sha256Hex(pythonJsonDumps(state, { sortKeys: true, defaultStr: true }));
+    if (defaultHex === storedHex) return { kind: 'ok', convention: 'default' };
+    compactHex = sha256Hex(pythonJsonDumps(state, { sortKeys: true, defaultStr: true, separators: [',', ':'] }));
+    if (compactHex === storedHex) return { kind: 'ok', convention: 'compact' };
+    const asInts = withIntKeys(state);
+    if (asInts !== null) {
+      if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true })) === storedHex) return { kind: 'ok', convention: 'default' };
+      if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true, separators: [',', ':'] })) === storedHex) return { kind: 'ok', convention: 'compact' };
+    }
+  } catch (e) {
+    if (!(e instanceof PythonJsonDumpsError)) throw e;
+    return {
+      kind: 'mismatch',
+      message: `The checksum cannot be recomputed: Python's ${what} raises ${e.pythonType} on this state ("${e.message}"), so no Python writer could have produced the stored checksum from it. The state was altered after checksumming; fall back to an earlier generation whose checksum matches.`,
+    };
+  }
+  const shape = /^[0-9a-f]{64}$/.test(storedHex)
+    ? ''
+    : ` The stored value is not 64 hex digits${/^[0-9a-f]+$/.test(storedHex) ? ` (${storedHex.length} digits: another hash, e.g. md5 or sha1?)` : ''}.`;
+  const caveat = holdsUnreproducibleStr(state)
+    ? ' Note: the state holds objects whose Python str() includes a memory address or a type this tool cannot see, so the recomputed text may differ from what Python wrote.'
+    : '';
+  return {
+    kind: 'mismatch',
+    message:
+      `Checksum mismatch: the file stores ${stored.value.trim()} but sha256 of ${what} is ${defaultHex} (compact separators give ${compactHex ?? 'n/a'}). ` +
+      `The state was changed or cut after the checksum was computed (an interrupted or interleaved write, or a hand edit), so a loader that verifies it refuses this checkpoint. ` +
+      `Fall back to the newest generation whose checksum matches.${shape}${caveat}`,
+  };
+}
+
+/** The value of a str key in a dict (the last one, as Python keeps). */
+function lookup(dict: DictValue, key: string): Value | undefined {
+  for (let i = dict.entries.length - 1; i >= 0; i--) {
+    const e = dict.entries[i];
+    if (e.key.kind === 'str' && e.key.value === key) return e.value;
+  }
+  return undefined;
+}
+
+function findSchemaVersion(top: DictValue | null, state: Value | undefined): { text: string | null; pointer: string | null } {
+  const places: [DictValue, string][] = [];
+  if (top) places.push([top, '']);
+  if (state && state.kind === 'dict') places.push([state, '/state']);
+  for (const [dict, base] of places) {
+    for (const key of VERSION_KEYS) {
+      const v = lookup(dict, key);
+      if (v === undefined) continue;
+      const text = v.kind === 'str' ? v.value : v.kind === 'int' || v.kind === 'float' ? v.text : null;
+      if (text !== null) return { text, pointer: childPointer(base, key) };
+    }
+  }
+  return { text: null, pointer: top ? '/schema_version' : null };
+}
+
+/** Python truthiness of a flag value. */
+function truthy(v: Value): boolean {
+  switch (v.kind) {
+    case 'null':
+      return false;
+    case 'bool':
+      return v.value;
+    case 'int':
+      return v.text !== '0';
+    case 'float':
+      return v.value !== 0;
+    case 'str':
+      return v.value.length > 0;
+    case 'bytes':
+      return v.value.length > 0;
+    case 'list':
+    case 'tuple':
+    case 'set':
+      return v.items.length > 0;
+    case 'dict':
+      return v.entries.length > 0;
+    default:
+      return true;
+  }
+}
+
+const CANONICAL_INT = /^-?(?:0|[1-9][0-9]*)$/;
+
+/**
+ * The state with the keys of every all-int-looking dict turned back into ints, or null when there
+ * is no such dict. Rebuilt iteratively so deep states cannot overflow.
+ */
+function withIntKeys(state: Value): Value | null {
+  let found = false;
+  walkValue(state, {
+    enter: (e) => {
+      const v = e.value;
+      if (v.kind === 'dict' && v.entries.length > 1 && v.entries.every((x) => x.key.kind === 'str' && CANONICAL_INT.test(x.key.value))) {
+        found = true;
+        return 'stop';
+      }
+    },
+  });
+  if (!found) return null;
+  const copies = new Map<object, Value>();
+  const built: Value[] = [];
+  // Post-order: children are rebuilt before their parent.
+  walkValue(state, {
+    leave: (e) => {
+      const v = e.value;
+      if (e.refTo !== undefined) {
+        built.push(copies.get(v) ?? v);
+        return;
+      }
+      let copy: Value = v;
+      if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') {
+        const items = built.splice(built.length - v.items.length, v.items.length);
+        copy = { ...v, items };
+      } else if (v.kind === 'dict') {
+        const values = built.splice(built.length - v.entries.length, v.entries.length);
+        const intKeys = v.entries.length > 1 && v.entries.every((x) => x.key.kind === 'str' && CANONICAL_INT.test(x.key.value));
+        copy = {
+          ...v,
+          entries: v.entries.map((x, i) => ({ key: intKeys && x.key.kind === 'str' ? { kind: 'int', text: x.key.value } : x.key, value: values[i] })),
+        };
+      } else if (v.kind === 'object') {
+        // Objects reach json.dumps only through default=str, which never looks inside them.
+        const n = (v.args && v.args.length > 0 ? 1 : 0) + (v.state !== undefined ? 1 : 0);
+        built.splice(built.length - n, n);
+      }
+      copies.set(v, copy);
+      built.push(copy);
+    },
+  });
+  return built[0];
+}
+
+/** True when the state holds nodes whose Python `str()` this tool can only approximate. */
+function holdsUnreproducibleStr(state: Value): boolean {
+  let found = false;
+  walkValue(state, {
+    enter: (e) => {
+      if (e.value.kind === 'object' || e.value.kind === 'global') {
+        found = true;
+        return 'stop';
+      }
+    },
+  });
+  return found;
+}
