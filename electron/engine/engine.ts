@@ -1,0 +1,621 @@
+/**
+ * The engine: the one piece of Node code behind all three front doors (Electron, serve, CLI).
+ *
+ * It keeps the folders a person added, watches them, lists them, groups their files into families
+ * (discovery), checks every member file in worker threads, summarises each family (health,
+ * current, fallback) and publishes a `WorkspaceSnapshot` on every change.
+ *
+ * Invariants:
+ * - It only reads under the added folders: listings skip symbolic links that lead elsewhere and
+ *   every path from a client is resolved and checked (`outside_roots`).
+ * - Nothing blocks the event loop on file contents: reading, hashing and decoding happen in the
+ *   worker pool.
+ * - Rescans are incremental: a file is read again only when its (size, mtime) changed.
+ * - No input crashes it: unreadable folders and files, loops, vanished files and bugs in the
+ *   checks become findings, root errors or notices.
+ */
+import { homedir } from 'node:os';
+import { promises as fs } from 'node:fs';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
+import type { ActionResult, Capabilities, EngineEvent, GenerationContent } from '../../shared/api/contract';
+import { analyzeFamily, type HashedFileAnalysis } from '../../shared/checks/analyze-family';
+import type { AnalysisOptions } from '../../shared/checks/types';
+import { discoverFamilies } from '../../shared/discovery/discover';
+import type { FamilyPlan, MemberPlan } from '../../shared/discovery/types';
+import type { Finding } from '../../shared/model/finding';
+import type { FamilySummary, GenerationSummary, RootState, ScanProgress, WorkspaceSnapshot } from '../../shared/model/workspace';
+import { EngineError, describeSystemError, isEngineError, systemErrorCode } from './engine-error';
+import { listTree, type ListedDir } from './list-tree';
+import { isInside, resolveInsideRoots, type RootRef } from './path-guard';
+import { DEFAULT_MAX_ANALYZE_BYTES } from './read-file';
+import { watchRoot, type RootWatcher } from './root-watcher';
+import { SettingsStore, loadSettings, pushRecent, type Settings } from './settings';
+import { WorkerJobError, createWorkerPool, type PoolStats } from './worker-pool';
+
+/** How the engine is set up by its front door. */
+export interface EngineOptions {
+  /** Where roots and recent folders are kept (JSON, written atomically). */
+  readonly settingsPath: string;
+  /** Which front door runs the engine. `cli` never writes settings. */
+  readonly host: 'electron' | 'serve' | 'cli';
+  /** The native folder picker (Electron only). */
+  readonly pickFolder?: () => Promise<string | null>;
+  /** Watch roots for changes (default true; the CLI scans once). */
+  readonly watch?: boolean;
+  /** Worker threads (default min(2, cores)). */
+  readonly workers?: number;
+  /**
+   * Start with exactly these folders instead of the saved ones (CLI, `serve <path…>`). The
+   * saved root list is then left alone; recent folders are still recorded (except by the CLI).
+   */
+  readonly roots?: readonly string[];
+  /** Files above this size are hashed but not decoded (default 512 MB). */
+  readonly maxAnalyzeBytes?: number;
+  /** Cap on the text `readGeneration` returns (default 5 M characters). */
+  readonly maxTextChars?: number;
+  /** Quiet time after a file-system event before rescanning (default 100 ms). */
+  readonly debounceMs?: number;
+  /** Options of the file checks (expected schema version). */
+  readonly analysis?: AnalysisOptions;
+}
+
+/** The engine, as front doors and the API dispatcher use it. */
+export interface Engine {
+  /** The current workspace. */
+  getSnapshot(): WorkspaceSnapshot;
+  /** Add a folder to watch; the scan continues in the background (see `whenIdle`). */
+  addRoot(path: string): Promise<ActionResult>;
+  /** Stop watching a folder; nothing on disk is touched. */
+  removeRoot(path: string): Promise<ActionResult>;
+  /** Forget every cached analysis and scan every root again; resolves when done. */
+  rescan(): Promise<ActionResult>;
+  /** Decoded (or raw) content of one generation member. Throws `EngineError`. */
+  readGeneration(generationId: string, memberPath?: string): Promise<GenerationContent>;
+  /** The native folder picker, or null where there is none. */
+  pickFolder(): Promise<string | null>;
+  getCapabilities(): Capabilities;
+  /** Listen to events. A new listener first receives the notices raised at start-up. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** Resolves once no scan is running or queued. */
+  whenIdle(): Promise<void>;
+  /** Worker job counters (how many files were read). */
+  stats(): PoolStats;
+  /** Problems found while starting (a damaged settings file, …), as shown to a person. */
+  readonly startupNotices: readonly string[];
+  /** Stop watchers and workers. */
+  close(): Promise<void>;
+}
+
+/** Default cap on rendered text: big enough to read, small enough for an editor to stay fluid. */
+export const DEFAULT_MAX_TEXT_CHARS = 5_000_000;
+
+interface CachedFile {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly analysis: HashedFileAnalysis;
+}
+
+interface RootEntry {
+  /** `real` is refreshed when a missing folder comes back. */
+  ref: RootRef;
+  state: RootState;
+  watcher: RootWatcher | null;
+  running: Promise<void> | null;
+  dirty: boolean;
+  /** Forget the cache on the next scan (manual rescan). */
+  fresh: boolean;
+  progress: ScanProgress | null;
+  readonly cache: Map<string, CachedFile>;
+}
+
+interface MemberTask {
+  readonly abs: string;
+  readonly member: MemberPlan;
+}
+
+/** Expand `~` and make a path absolute; relative paths are refused (there is no sensible base). */
+function absoluteFolder(input: string): string {
+  const trimmed = input.trim();
+  if (trimmed === '~' || trimmed.startsWith('~/')) return normalize(join(homedir(), trimmed.slice(1)));
+  if (!isAbsolute(trimmed)) {
+    throw new EngineError('bad_request', `"${input}" is not a full path. Give the folder's full path, e.g. /home/me/run/checkpoints.`);
+  }
+  return normalize(trimmed).replace(/(.)[\\/]+$/, '$1');
+}
+
+/** Check that `path` is a folder the engine can list; returns its real path. */
+async function inspectFolder(path: string): Promise<string> {
+  let stats;
+  try {
+    stats = await fs.stat(path);
+  } catch (error) {
+    if (systemErrorCode(error) === 'ENOENT') throw new EngineError('not_found', `${path} does not exist. Check the spelling, or whether the disk holding it is mounted.`);
+    throw new EngineError('unreadable', `Cannot open ${path} (${describeSystemError(error)}).`);
+  }
+  if (!stats.isDirectory()) throw new EngineError('not_a_directory', `${path} is a file, not a folder. Add the folder that holds your checkpoints.`);
+  try {
+    await fs.readdir(path);
+  } catch (error) {
+    throw new EngineError('unreadable', `Cannot list ${path} (${describeSystemError(error)}). Fix its permissions, then add it again.`);
+  }
+  return fs.realpath(path);
+}
+
+function actionError(error: unknown): ActionResult {
+  if (isEngineError(error)) return { kind: 'error', code: error.code, message: error.message };
+  return { kind: 'error', code: 'internal', message: `Checkpoint Doctor hit an unexpected error: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+function failedAnalysis(member: MemberPlan, reason: string): HashedFileAnalysis {
+  return {
+    path: member.path,
+    size: member.size,
+    format: 'unknown',
+    decoded: false,
+    findings: [
+      {
+        code: 'analysis.failed',
+        severity: 'error',
+        message: `Checkpoint Doctor could not check ${member.path} (${reason}). Its health is unknown, so it is not offered as a fallback; Rescan to try again.`,
+        file: member.path,
+      },
+    ],
+    schemaVersion: null,
+    envelope: null,
+    containers: {},
+    sha256: '',
+    mtimeMs: member.mtimeMs,
+  };
+}
+
+function findingKey(f: Finding): string {
+  return `${f.code}\u0000${f.file}\u0000${f.pointer ?? ''}\u0000${f.offset ?? ''}\u0000${f.message}`;
+}
+
+/** Create an engine, load settings and start scanning the roots. */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const watchEnabled = options.watch ?? true;
+  const maxAnalyzeBytes = options.maxAnalyzeBytes ?? DEFAULT_MAX_ANALYZE_BYTES;
+  const maxTextChars = options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS;
+  const pool = createWorkerPool({ size: options.workers });
+  const store = new SettingsStore(options.settingsPath);
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const startupNotices: string[] = [];
+  const roots: RootEntry[] = [];
+  const persistRoots = options.roots === undefined;
+  let persistAllowed = options.host !== 'cli';
+  let settings: Settings = { roots: [], recent: [] };
+  let version = 0;
+  let lastEmit = 0;
+  let emitTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  if (options.host !== 'cli') {
+    const loaded = await loadSettings(options.settingsPath);
+    settings = loaded.settings;
+    if (loaded.kind === 'corrupt' || loaded.kind === 'unreadable') startupNotices.push(loaded.message);
+    // Never overwrite a settings file that could not be read or moved aside: it may be the only copy.
+    if (loaded.kind === 'unreadable' || (loaded.kind === 'corrupt' && loaded.movedTo === null)) persistAllowed = false;
+  }
+
+  const broadcast = (event: EngineEvent): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A failing listener (a closed socket) must not stop the others.
+      }
+    }
+  };
+
+  const notice = (level: 'info' | 'warning' | 'error', message: string): void => broadcast({ type: 'notice', level, message });
+
+  const buildSnapshot = (): WorkspaceSnapshot => ({
+    roots: roots.map((r) => r.state),
+    recent: settings.recent,
+    progress: roots.find((r) => r.progress)?.progress ?? null,
+    version,
+  });
+
+  const emitNow = (): void => {
+    emitTimer = null;
+    if (closed) return;
+    lastEmit = Date.now();
+    broadcast({ type: 'snapshot', snapshot: buildSnapshot() });
+  };
+
+  /** Record a change; listeners hear about it at most ten times a second. */
+  const changed = (): void => {
+    version++;
+    if (emitTimer || closed) return;
+    const wait = Math.max(10, 100 - (Date.now() - lastEmit));
+    emitTimer = setTimeout(emitNow, wait);
+  };
+
+  const save = async (): Promise<void> => {
+    if (!persistAllowed) return;
+    const next: Settings = { roots: persistRoots ? roots.map((r) => r.ref.path) : settings.roots, recent: settings.recent };
+    settings = next;
+    try {
+      await store.save(next);
+    } catch (error) {
+      notice('warning', error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const analyzeMember = async (entry: RootEntry, task: MemberTask, onVanished: () => void): Promise<HashedFileAnalysis | null> => {
+    const cached = entry.cache.get(task.abs);
+    if (cached && cached.size === task.member.size && cached.mtimeMs === task.member.mtimeMs) return cached.analysis;
+    let real: string;
+    try {
+      real = await resolveInsideRoots(roots.map((r) => r.ref), task.abs);
+    } catch (error) {
+      if (isEngineError(error) && error.code === 'not_found') {
+        onVanished();
+        return null;
+      }
+      return failedAnalysis(task.member, isEngineError(error) ? error.message : String(error));
+    }
+    try {
+      const reply = await pool.run({ kind: 'analyze', path: real, file: task.member.path, maxBytes: maxAnalyzeBytes, options: options.analysis });
+      if (reply.kind === 'vanished') {
+        onVanished();
+        return null;
+      }
+      const analysis: HashedFileAnalysis = { ...reply.analysis, path: task.member.path, sha256: reply.sha256, mtimeMs: reply.mtimeMs || task.member.mtimeMs };
+      if (reply.stable) entry.cache.set(task.abs, { size: reply.size, mtimeMs: reply.mtimeMs, analysis });
+      else entry.cache.delete(task.abs);
+      return analysis;
+    } catch (error) {
+      if (error instanceof WorkerJobError && error.reason === 'closed') return null;
+      return failedAnalysis(task.member, error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const familiesOf = async (entry: RootEntry, dirs: readonly ListedDir[]): Promise<FamilySummary[]> => {
+    const planned: { dir: ListedDir; plan: FamilyPlan; tasks: MemberTask[] }[] = [];
+    for (const dir of dirs) {
+      for (const plan of dir.discovery.families) {
+        const members = [...plan.generations.flatMap((g) => g.members), ...plan.strays];
+        const seen = new Set<string>();
+        const tasks = members.filter((m) => !seen.has(m.path) && seen.add(m.path)).map((m) => ({ abs: join(dir.abs, m.path), member: m }));
+        planned.push({ dir, plan, tasks });
+      }
+    }
+    const all = planned.flatMap((p) => p.tasks);
+    const needed = all.filter((t) => {
+      const c = entry.cache.get(t.abs);
+      return !(c && c.size === t.member.size && c.mtimeMs === t.member.mtimeMs);
+    });
+    const pending = new Set(needed.map((t) => t.abs));
+    let done = 0;
+    const progress = (): void => {
+      const first = pending.values().next();
+      entry.progress = { root: entry.ref.path, done, total: needed.length, ...(first.done ? {} : { current: first.value }) };
+      changed();
+    };
+    if (needed.length > 0) progress();
+    let vanished = false;
+    const results = new Map<string, HashedFileAnalysis | null>();
+    await Promise.all(
+      all.map(async (task) => {
+        const result = await analyzeMember(entry, task, () => (vanished = true));
+        results.set(task.abs, result);
+        if (pending.delete(task.abs)) {
+          done++;
+          progress();
+        }
+      }),
+    );
+    // A file that disappeared mid-scan was rotated or deleted; the listing is stale, so look again.
+    if (vanished) entry.dirty = true;
+    const live = new Set(all.map((t) => t.abs));
+    for (const key of entry.cache.keys()) if (!live.has(key)) entry.cache.delete(key);
+
+    return planned.map(({ dir, plan, tasks }) => {
+      const files = new Map<string, HashedFileAnalysis>();
+      for (const t of tasks) {
+        const r = results.get(t.abs);
+        if (r) files.set(t.member.path, r);
+      }
+      const id = `${dir.abs}::${plan.name}`;
+      try {
+        return analyzeFamily({ id, name: plan.name, dir: dir.abs, root: entry.ref.path, plan, files }, options.analysis);
+      } catch (error) {
+        return {
+          id,
+          name: plan.name,
+          dir: dir.abs,
+          root: entry.ref.path,
+          kind: plan.kind,
+          health: 'unknown',
+          generations: [],
+          currentId: null,
+          fallbackId: null,
+          verdict: `Checkpoint Doctor could not judge this family (${error instanceof Error ? error.message : String(error)}). Rescan to try again.`,
+          findings: [],
+        } satisfies FamilySummary;
+      }
+    });
+  };
+
+  const scanOnce = async (entry: RootEntry): Promise<void> => {
+    entry.dirty = false;
+    if (entry.fresh) {
+      entry.cache.clear();
+      entry.fresh = false;
+    }
+    const listing = await listTree(entry.ref, { discover: discoverFamilies, roots: roots.map((r) => r.ref) });
+    if (closed || !roots.includes(entry)) return;
+    if (listing.kind !== 'ok') {
+      entry.cache.clear();
+      entry.state = { path: entry.ref.path, status: listing.kind === 'missing' ? 'missing' : 'unreadable', error: listing.message, families: [] };
+      changed();
+      return;
+    }
+    const families = await familiesOf(entry, listing.dirs);
+    entry.progress = null;
+    if (closed || !roots.includes(entry)) return;
+    const problems = listing.problems;
+    entry.state = {
+      path: entry.ref.path,
+      status: 'ready',
+      ...(problems.length > 0 ? { error: problems.length === 1 ? problems[0] : `${problems.length} items were skipped: ${problems.join(' ')}` } : {}),
+      families,
+    };
+    changed();
+    if (watchEnabled && !entry.watcher) startWatcher(entry);
+  };
+
+  /** Scan `entry` now, or once more after the running scan when one is under way. */
+  const scan = (entry: RootEntry): Promise<void> => {
+    entry.dirty = true;
+    if (entry.running) return entry.running;
+    const run = (async () => {
+      try {
+        while (entry.dirty && !closed && roots.includes(entry)) {
+          try {
+            await scanOnce(entry);
+          } catch (error) {
+            entry.progress = null;
+            entry.state = {
+              ...entry.state,
+              status: entry.state.status === 'scanning' ? 'unreadable' : entry.state.status,
+              error: `Scanning ${entry.ref.path} failed unexpectedly (${error instanceof Error ? error.message : String(error)}). Rescan to try again.`,
+            };
+            changed();
+            notice('error', entry.state.error!);
+          }
+        }
+      } finally {
+        entry.running = null;
+      }
+    })();
+    entry.running = run;
+    return run;
+  };
+
+  const startWatcher = (entry: RootEntry): void => {
+    if (!watchEnabled || entry.watcher || closed) return;
+    try {
+      entry.watcher = watchRoot(entry.ref.path, {
+        debounceMs: options.debounceMs,
+        onChange: () => void scan(entry),
+        onError: (message) => notice('warning', message),
+      });
+    } catch (error) {
+      notice('warning', `Cannot watch ${entry.ref.path} for changes (${error instanceof Error ? error.message : String(error)}). Use Rescan to refresh.`);
+    }
+  };
+
+  const addEntry = (path: string, real: string, status: RootState['status'], error?: string): RootEntry => {
+    const entry: RootEntry = {
+      ref: { path, real },
+      state: { path, status, ...(error ? { error } : {}), families: [] },
+      watcher: null,
+      running: null,
+      dirty: false,
+      fresh: false,
+      progress: null,
+      cache: new Map(),
+    };
+    roots.push(entry);
+    changed();
+    return entry;
+  };
+
+  const findRoot = (path: string): RootEntry | undefined => {
+    const wanted = normalize(path).replace(/(.)[\\/]+$/, '$1');
+    return roots.find((r) => r.ref.path === wanted);
+  };
+
+  /** Open a root from settings or the command line; a missing one is listed with its error. */
+  const openInitialRoot = async (input: string): Promise<void> => {
+    let path: string;
+    try {
+      path = absoluteFolder(isAbsolute(input) || input.startsWith('~') ? input : resolve(input));
+    } catch (error) {
+      startupNotices.push(isEngineError(error) ? error.message : String(error));
+      return;
+    }
+    if (findRoot(path)) return;
+    try {
+      const real = await inspectFolder(path);
+      const entry = addEntry(path, real, 'scanning');
+      startWatcher(entry);
+      void scan(entry);
+    } catch (error) {
+      const code = isEngineError(error) ? error.code : 'unreadable';
+      addEntry(path, path, code === 'not_found' ? 'missing' : 'unreadable', isEngineError(error) ? error.message : String(error));
+    }
+  };
+
+  for (const root of options.roots ?? settings.roots) await openInitialRoot(root);
+  if (options.roots && options.host !== 'cli') {
+    for (const r of roots) settings = { ...settings, recent: pushRecent(settings.recent, r.ref.path) };
+    if (roots.length > 0) void save();
+  }
+
+  const lookupGeneration = (generationId: string): { family: FamilySummary; generation: GenerationSummary; entry: RootEntry } => {
+    for (const entry of roots) {
+      for (const family of entry.state.families) {
+        if (!generationId.startsWith(`${family.id}#`)) continue;
+        const generation = family.generations.find((g) => g.id === generationId);
+        if (generation) return { family, generation, entry };
+      }
+    }
+    throw new EngineError('not_found', 'That generation is no longer on disk or no longer in the list (it was probably rotated away or deleted). Pick it again from the refreshed list.');
+  };
+
+  const engine: Engine = {
+    startupNotices,
+    getSnapshot: buildSnapshot,
+
+    async addRoot(input: string): Promise<ActionResult> {
+      try {
+        const path = absoluteFolder(input);
+        const existing = findRoot(path);
+        const real = await inspectFolder(path);
+        if (existing) {
+          if (existing.state.status !== 'ready') void scan(existing);
+          return { kind: 'ok' };
+        }
+        const entry = addEntry(path, real, 'scanning');
+        settings = { ...settings, recent: pushRecent(settings.recent, path) };
+        await save();
+        startWatcher(entry);
+        void scan(entry);
+        return { kind: 'ok' };
+      } catch (error) {
+        return actionError(error);
+      }
+    },
+
+    async removeRoot(input: string): Promise<ActionResult> {
+      try {
+        const entry = findRoot(absoluteFolder(input));
+        if (!entry) return { kind: 'error', code: 'not_found', message: `${input} is not in the list of watched folders, so there is nothing to remove.` };
+        roots.splice(roots.indexOf(entry), 1);
+        entry.progress = null;
+        await entry.watcher?.close();
+        entry.watcher = null;
+        entry.cache.clear();
+        changed();
+        await save();
+        return { kind: 'ok' };
+      } catch (error) {
+        return actionError(error);
+      }
+    },
+
+    async rescan(): Promise<ActionResult> {
+      try {
+        await Promise.all(
+          roots.map(async (entry) => {
+            // A folder that was missing may be back (a disk was mounted again).
+            if (entry.state.status === 'missing' || entry.state.status === 'unreadable') {
+              try {
+                const real = await fs.realpath(entry.ref.path);
+                entry.ref = { path: entry.ref.path, real };
+              } catch {
+                // still missing: the scan reports it
+              }
+            }
+            entry.fresh = true;
+            await scan(entry);
+          }),
+        );
+        return { kind: 'ok' };
+      } catch (error) {
+        return actionError(error);
+      }
+    },
+
+    async readGeneration(generationId: string, memberPath?: string): Promise<GenerationContent> {
+      const { family, generation } = lookupGeneration(generationId);
+      const member = memberPath ?? generation.mainPath;
+      const abs = resolve(family.dir, member);
+      const real = await resolveInsideRoots(roots.map((r) => r.ref), abs);
+      const known = generation.members.find((m) => resolve(family.dir, m.path) === abs);
+      if (!known || !isInside(family.dir, abs)) {
+        throw new EngineError('not_found', `${member} is not a file of generation ${generation.label}. Its files are: ${generation.members.map((m) => m.path).join(', ')}.`);
+      }
+      const stored = [...generation.findings, ...family.findings].filter((f) => f.file === known.path);
+      const pointers = [...new Set(stored.flatMap((f) => (f.pointer !== undefined ? [f.pointer] : [])))];
+      const offsets = [...new Set(stored.flatMap((f) => (f.offset !== undefined ? [f.offset] : [])))];
+      let reply;
+      try {
+        reply = await pool.run({ kind: 'read', path: real, file: known.path, maxBytes: maxAnalyzeBytes, maxChars: maxTextChars, pointers, offsets });
+      } catch (error) {
+        throw new EngineError('internal', `Checkpoint Doctor could not open ${known.path} for display (${error instanceof Error ? error.message : String(error)}). Try again; the health verdict is unaffected.`);
+      }
+      if (reply.kind === 'vanished') {
+        throw new EngineError('not_found', `${known.path} is no longer on disk (it was probably rotated or deleted). The list refreshes on its own.`);
+      }
+      if (reply.kind === 'unreadable') throw new EngineError('unreadable', reply.message);
+      const seen = new Set<string>();
+      const findings = [...stored, ...reply.findings].filter((f) => {
+        const key = findingKey(f);
+        return !seen.has(key) && seen.add(key);
+      });
+      return {
+        generationId,
+        path: known.path,
+        view: reply.view,
+        language: reply.view === 'decoded' ? 'json' : 'plaintext',
+        text: reply.text,
+        truncated: reply.truncated,
+        ...(reply.note ? { note: reply.note } : {}),
+        locations: reply.locations,
+        findings,
+        members: generation.members.map((m) => m.path),
+      };
+    },
+
+    async pickFolder(): Promise<string | null> {
+      return options.pickFolder ? options.pickFolder() : null;
+    },
+
+    getCapabilities(): Capabilities {
+      return { nativeFolderPicker: options.host === 'electron' && options.pickFolder !== undefined, host: options.host === 'electron' ? 'electron' : 'serve' };
+    },
+
+    onEvent(listener: (event: EngineEvent) => void): () => void {
+      listeners.add(listener);
+      if (startupNotices.length > 0) {
+        queueMicrotask(() => {
+          if (!listeners.has(listener)) return;
+          for (const message of startupNotices) {
+            try {
+              listener({ type: 'notice', level: 'warning', message });
+            } catch {
+              // ignore a failing listener
+            }
+          }
+        });
+      }
+      return () => listeners.delete(listener);
+    },
+
+    async whenIdle(): Promise<void> {
+      for (;;) {
+        const running = roots.map((r) => r.running).filter((p): p is Promise<void> => p !== null);
+        if (running.length === 0) return;
+        await Promise.all(running);
+      }
+    },
+
+    stats: () => pool.stats(),
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      if (emitTimer) clearTimeout(emitTimer);
+      listeners.clear();
+      await Promise.all(roots.map((r) => r.watcher?.close()));
+      await pool.close();
+      await Promise.all(roots.map((r) => r.running?.catch(() => undefined)));
+    },
+  };
+  return engine;
+}

@@ -1,0 +1,184 @@
+/**
+ * A small pool of scan workers (`worker_threads`). Jobs queue and run one per worker; workers
+ * start on first use and an idle worker does not keep the process alive.
+ *
+ * A worker that crashes or exceeds the job time limit is terminated and replaced; its job fails
+ * with a `WorkerJobError` instead of hanging the scan.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { JobMessage, ReplyFor, ResultMessage, WorkerJob } from './worker-protocol';
+
+/** A job did not complete: the checks threw, the worker died, or it took too long. */
+export class WorkerJobError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'failed' | 'crashed' | 'timeout' | 'closed',
+  ) {
+    super(message);
+    this.name = 'WorkerJobError';
+  }
+}
+
+/** Counters, for progress and for tests that check a rescan is incremental. */
+export interface PoolStats {
+  readonly analyze: number;
+  readonly read: number;
+  readonly failed: number;
+}
+
+/** The pool. */
+export interface WorkerPool {
+  /** Run one job on the next free worker. */
+  run<J extends WorkerJob>(job: J): Promise<ReplyFor<J>>;
+  stats(): PoolStats;
+  /** Terminate every worker; queued jobs fail with reason `closed`. */
+  close(): Promise<void>;
+}
+
+/** Options of `createWorkerPool`. */
+export interface WorkerPoolOptions {
+  /** Number of workers; default min(2, cores). */
+  readonly size?: number;
+  /** A job running longer than this is abandoned and its worker replaced (default 5 minutes). */
+  readonly jobTimeoutMs?: number;
+}
+
+/** The default pool size: at most two workers, never more than the machine has cores. */
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+/**
+ * Start a worker running `scan-worker`. Bundled, the worker sits next to the bundle as
+ * `scan-worker.js`. From source (vitest, tsx) the `.ts` entry is loaded through tsx's API from a
+ * tiny bootstrap: on Node 20 a worker's `--import tsx` runs too late to load a `.ts` entry.
+ */
+function spawnWorker(): Worker {
+  const here = import.meta.url;
+  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) {
+    return new Worker(new URL('./scan-worker.js', here));
+  }
+  const require = createRequire(here);
+  const tsxApi = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+  const entry = new URL('./scan-worker.ts', here).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+interface Pending {
+  readonly id: number;
+  readonly job: WorkerJob;
+  readonly resolve: (reply: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Pending | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Create a pool. */
+export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
+  const size = Math.max(1, options.size ?? defaultPoolSize());
+  const timeoutMs = options.jobTimeoutMs ?? 5 * 60 * 1000;
+  const slots: Slot[] = [];
+  const queue: Pending[] = [];
+  const counts = { analyze: 0, read: 0, failed: 0 };
+  let nextId = 1;
+  let closed = false;
+
+  const finish = (slot: Slot, settle: (p: Pending) => void): void => {
+    const pending = slot.busy;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    slot.busy = null;
+    slot.worker.unref();
+    if (pending) settle(pending);
+    pump();
+  };
+
+  const replace = (slot: Slot, error: WorkerJobError): void => {
+    const old = slot.worker;
+    old.removeAllListeners();
+    old.on('error', () => undefined);
+    void old.terminate();
+    const index = slots.indexOf(slot);
+    if (index >= 0) slots.splice(index, 1);
+    counts.failed += slot.busy ? 1 : 0;
+    const pending = slot.busy;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.busy = null;
+    if (pending) pending.reject(error);
+    pump();
+  };
+
+  const addSlot = (): Slot => {
+    const slot: Slot = { worker: spawnWorker(), busy: null, timer: null };
+    slot.worker.unref();
+    slot.worker.on('message', (message: ResultMessage) => {
+      if (!slot.busy || slot.busy.id !== message.id) return;
+      finish(slot, (p) => {
+        if (message.ok) p.resolve(message.reply);
+        else {
+          counts.failed++;
+          p.reject(new WorkerJobError(message.message, 'failed'));
+        }
+      });
+    });
+    slot.worker.on('error', (error) => {
+      replace(slot, new WorkerJobError(`The scan worker stopped: ${error instanceof Error ? error.message : String(error)}`, 'crashed'));
+    });
+    slot.worker.on('exit', (code) => {
+      if (closed) return;
+      replace(slot, new WorkerJobError(`The scan worker exited unexpectedly (code ${code}).`, 'crashed'));
+    });
+    slots.push(slot);
+    return slot;
+  };
+
+  const pump = (): void => {
+    while (!closed && queue.length > 0) {
+      let slot = slots.find((s) => !s.busy);
+      if (!slot && slots.length < size) slot = addSlot();
+      if (!slot) return;
+      const pending = queue.shift()!;
+      slot.busy = pending;
+      counts[pending.job.kind]++;
+      slot.worker.ref();
+      const current = slot;
+      slot.timer = setTimeout(() => {
+        replace(current, new WorkerJobError(`Checking ${pending.job.file} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, 'timeout'));
+      }, timeoutMs);
+      slot.timer.unref();
+      slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage);
+    }
+  };
+
+  return {
+    run<J extends WorkerJob>(job: J): Promise<ReplyFor<J>> {
+      if (closed) return Promise.reject(new WorkerJobError('The scanner is shutting down.', 'closed'));
+      return new Promise<ReplyFor<J>>((resolve, reject) => {
+        queue.push({ id: nextId++, job, resolve: resolve as (reply: unknown) => void, reject });
+        pump();
+      });
+    },
+    stats: () => ({ ...counts }),
+    async close(): Promise<void> {
+      closed = true;
+      for (const pending of queue.splice(0)) pending.reject(new WorkerJobError('The scanner is shutting down.', 'closed'));
+      await Promise.all(
+        slots.splice(0).map(async (slot) => {
+          if (slot.timer) clearTimeout(slot.timer);
+          slot.busy?.reject(new WorkerJobError('The scanner is shutting down.', 'closed'));
+          slot.worker.removeAllListeners();
+          slot.worker.on('error', () => undefined);
+          await slot.worker.terminate();
+        }),
+      );
+    },
+  };
+}
