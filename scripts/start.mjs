@@ -47,13 +47,24 @@ function findElectron() {
   return existsSync(candidate) ? candidate : null;
 }
 
-/** On a machine with internet, Electron 42+ fetches its binary on first use: try once, quietly. */
+/**
+ * On a machine with internet, Electron 42+ fetches its binary on first use: try once. Offline it
+ * fails at once, so the progress line only appears when a download is really under way.
+ */
 function tryDownloadElectron() {
   const installer = path.join(repoRoot, 'node_modules/electron/install.js');
-  if (process.env.CI || process.env.ELECTRON_OVERRIDE_DIST_PATH || !existsSync(installer)) return null;
-  console.log('Fetching the Electron binary (first run)…');
-  spawnSync(process.execPath, [installer], { cwd: repoRoot, stdio: 'ignore', timeout: 300_000 });
-  return findElectron();
+  if (process.env.CI || process.env.ELECTRON_OVERRIDE_DIST_PATH || !existsSync(installer)) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [installer], { cwd: repoRoot, stdio: 'ignore' });
+    const progress = setTimeout(() => console.log('Downloading the Electron binary (first run)…'), 2000);
+    const limit = setTimeout(() => child.kill('SIGTERM'), 300_000);
+    child.on('error', () => {});
+    child.on('close', () => {
+      clearTimeout(progress);
+      clearTimeout(limit);
+      resolve(findElectron());
+    });
+  });
 }
 
 function canOpenBrowser() {
@@ -152,7 +163,7 @@ async function main() {
   }
 
   try {
-    const electron = findElectron() ?? tryDownloadElectron();
+    const electron = findElectron() ?? (await tryDownloadElectron());
     if (electron) return await runElectron(electron, folder, env);
     console.log("Electron isn't available on this machine (no binary in node_modules/electron/dist); falling back to serve mode in your browser.");
     return await runServe(folder, env);
