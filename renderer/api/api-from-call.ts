@@ -1,0 +1,24 @@
+/**
+ * Builds a typed `CheckpointApi` from a transport's single `call(method, params)`, so the IPC and
+ * WebSocket clients differ only in how a request travels.
+ */
+import type { ActionResult, ApiMethod, Capabilities, CheckpointApi, EngineEvent, GenerationContent } from '../../shared/api/contract';
+import type { WorkspaceSnapshot } from '../../shared/model/workspace';
+
+/** Sends one request and resolves with its result, or rejects with an `ApiError`. */
+export type CallFn = (method: ApiMethod, params: unknown[]) => Promise<unknown>;
+
+/** A `CheckpointApi` over `call`, with events from `onEvent`. */
+export function apiFromCall(call: CallFn, onEvent: (listener: (event: EngineEvent) => void) => () => void): CheckpointApi {
+  return {
+    getSnapshot: () => call('getSnapshot', []) as Promise<WorkspaceSnapshot>,
+    addRoot: (path) => call('addRoot', [path]) as Promise<ActionResult>,
+    removeRoot: (path) => call('removeRoot', [path]) as Promise<ActionResult>,
+    rescan: () => call('rescan', []) as Promise<ActionResult>,
+    readGeneration: (generationId, memberPath) =>
+      call('readGeneration', memberPath === undefined ? [generationId] : [generationId, memberPath]) as Promise<GenerationContent>,
+    pickFolder: () => call('pickFolder', []) as Promise<string | null>,
+    getCapabilities: () => call('getCapabilities', []) as Promise<Capabilities>,
+    onEvent,
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Health as colour, icon and word together, so it reads without colour vision and for screen
+ * readers alike.
+ */
+import type { Health } from '../../../shared/model/finding';
+import { HEALTH_LABEL } from '../../format/labels';
+import { AlertIcon, CheckCircleIcon, QuestionIcon, StopIcon } from './icons';
+
+/** The icon for a health. */
+export function HealthIcon({ health, size }: { readonly health: Health; readonly size?: number }) {
+  switch (health) {
+    case 'healthy':
+      return <CheckCircleIcon size={size} />;
+    case 'warning':
+      return <AlertIcon size={size} />;
+    case 'broken':
+      return <StopIcon size={size} />;
+    default:
+      return <QuestionIcon size={size} />;
+  }
+}
+
+/** A compact health pill: icon + word. `compact` keeps the word for screen readers only. */
+export function HealthBadge({ health, compact = false }: { readonly health: Health; readonly compact?: boolean }) {
+  const label = HEALTH_LABEL[health];
+  return (
+    <span className={`health-badge health-${health}${compact ? ' compact' : ''}`} data-testid="health-badge" data-health={health} title={compact ? label : undefined}>
+      <HealthIcon health={health} size={12} />
+      <span className={compact ? 'visually-hidden' : undefined}>{label}</span>
+    </span>
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The first thing a person mid-incident needs: the generation their job will load is not healthy,
+ * and this is the newest one that is. One button selects it so they can check it before acting.
+ */
+import type { FamilySummary } from '../../../shared/model/workspace';
+import { useAppStore } from '../../store/app-store';
+import { currentGeneration, fallbackGeneration } from '../../store/selectors';
+import { RelativeTime } from '../common/relative-time';
+import { StopIcon } from '../common/icons';
+
+/** Shown when the current generation is missing or has an error; nothing otherwise. */
+export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
+  const fallbackSelected = useAppStore((s) => s.fallbackSelected);
+  const selectedGenerationId = useAppStore((s) => s.selectedGenerationId);
+  const current = currentGeneration(family);
+  if (current?.healthy) return null;
+  const fallback = fallbackGeneration(family);
+  const firstError = current?.findings.find((f) => f.severity === 'error');
+  const fallbackShown = fallback !== null && selectedGenerationId === fallback.id;
+
+  return (
+    <section className="fallback-banner" data-testid="fallback-banner" aria-labelledby="fallback-title" data-fallback={fallback?.label ?? ''}>
+      <span className="banner-icon">
+        <StopIcon size={18} />
+      </span>
+      <div className="banner-body">
+        <h2 id="fallback-title">
+          {current ? (
+            <>
+              Current generation <span className="mono">{current.label}</span> is broken
+            </>
+          ) : (
+            'No current generation could be determined'
+          )}
+        </h2>
+        {firstError ? <p className="banner-reason">{firstError.message}</p> : null}
+        <p className="banner-fallback">
+          {fallback ? (
+            <>
+              Recommended fallback: <strong className="mono">{fallback.label}</strong>
+              {' · '}written <RelativeTime ms={fallback.mtimeMs} />
+            </>
+          ) : (
+            <>No healthy generation was found in this family. Look for a backup or an older copy outside this folder.</>
+          )}
+        </p>
+      </div>
+      {fallback ? (
+        <div className="banner-actions">
+          <button
+            type="button"
+            className="button primary"
+            data-testid="select-fallback-button"
+            onClick={fallbackSelected}
+            disabled={fallbackShown}
+          >
+            {fallbackShown ? `Showing ${fallback.label}` : `Select ${fallback.label}`}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
