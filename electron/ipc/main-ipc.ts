@@ -14,7 +14,8 @@ export type EventTargets = () => readonly WebContents[];
 
 function isTrustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  if (!frame || frame !== event.sender.mainFrame) return false;
+  // Top frame only (no parent): an iframe, even one on our origin, gets no engine access.
+  if (!frame || frame.parent !== null) return false;
   return isAppUrl(frame.url);
 }
 
