@@ -1,0 +1,930 @@
+/**
+ * The safe pickle decoder: a stack machine over every opcode of protocols 0–5 that builds a value
+ * tree and never imports, calls or evaluates anything.
+ *
+ * Invariants (read these before changing the machine):
+ * - Nothing runs. GLOBAL, STACK_GLOBAL and INST push inert `global` nodes and record where they
+ *   were met; REDUCE, NEWOBJ, NEWOBJ_EX, OBJ and INST either rebuild a standard-library value we
+ *   model exactly (datetime, Decimal, paths, …: pure computation over the arguments) or make an
+ *   inert `object` node `{cls, args}`. BUILD stores state on that node. Every global reached is
+ *   reported (`globals`) so the safety check can say what `pickle.load` would have run.
+ * - Every length in the file is checked against the bytes that remain before anything is
+ *   allocated or sliced; running out of bytes is `pickle.truncated`, never an exception.
+ * - The memo holds references, not copies: GET and DUP push the very node again, so later
+ *   APPENDs to a memoized list are seen through every reference (as in Python), cycles are
+ *   possible, and a memo-expansion bomb stays linear in the input. Work proportional to a
+ *   container's size (`set(L)` over a shared `L`) is charged to the operation budget, so a small
+ *   file cannot buy quadratic work; past the budget decoding stops with `pickle.invalid`.
+ * - MARKs are positions in the one stack. An opcode may only pop values above the newest MARK;
+ *   reaching below it is an error, as in CPython, so marks never alias stack slots.
+ * - Nothing recurses on the JS stack, whatever the nesting depth of the file.
+ * - Problems become findings at the offset of the opcode that met them; structural ones stop the
+ *   machine (the bottom of the stack is returned as the partial value), while a value Python
+ *   itself would refuse to build is recorded and decoding goes on, so a person sees the rest.
+ */
+import type { Finding } from '../../model/finding';
+import type { DictEntry, DictValue, GlobalValue, ObjectValue, SetValue, Value } from '../../model/value';
+import { pythonFloatRepr } from '../../model/python-float';
+import type { DecodeResult } from '../types';
+import { opcodeName } from './opcodes';
+import { MAX_INT_BYTES, parseFloatLine, parseIntLine, parseLongLine, parsePythonIntBase10, twosComplementToText } from './pickle-numbers';
+import { decodeLatin1, decodeRawUnicodeEscape, decodeStringEscape, decodeUtf8 } from './pickle-strings';
+import { PY2_IMPORT_MAPPING, PY2_NAME_MAPPING } from './py2-compat-names';
+import { reduceKnown } from './reductions/known-reductions';
+import { uuidFromState } from './reductions/object-values';
+import type { Reduction } from './reductions/reduction';
+import { hashKey, unhashableType } from './value-hash-key';
+
+/** One module-level name the pickle reaches (by GLOBAL, STACK_GLOBAL, INST, or a resolved getattr). */
+export interface PickleGlobal {
+  /** Module as Python would import it (Python 2 names already mapped, as the unpickler does). */
+  readonly module: string;
+  /** Qualified name inside the module (`DownloadStepFailed`, `ZoneInfo._unpickle`). */
+  readonly name: string;
+  /** Byte offset of the opcode that named it. */
+  readonly offset: number;
+  /** True when REDUCE/NEWOBJ/NEWOBJ_EX/INST/OBJ/BUILD reached it (called it or set state on it). */
+  called: boolean;
+  /** `getattr` when the name came from `builtins.getattr(<global>, 'attr')`, resolved without running it. */
+  readonly via?: 'getattr';
+  /**
+   * For `builtins.getattr` itself: true when every use was such a static lookup of a plain
+   * attribute on a named class (how Python pickles a classmethod such as `ZoneInfo._unpickle`)
+   * and the function never reached the decoded value, so it could reach nothing else.
+   */
+  staticLookupOnly?: boolean;
+  /** True when BUILD set attributes on this class or function itself, not on an instance of it. */
+  attributesSet?: boolean;
+}
+
+/** A decode result with what the safety check needs: the protocol and every global reached. */
+export type PickleDecodeResult = DecodeResult & {
+  /** The protocol named by the PROTO opcode, or null for protocols 0–1 (which have none). */
+  readonly protocol: number | null;
+  readonly globals: readonly PickleGlobal[];
+};
+
+/** Options of {@link decodePickle}. */
+export interface DecodePickleOptions {
+  /** Operation budget (opcodes plus copied items); past it decoding stops with `pickle.invalid`. */
+  readonly maxOps?: number;
+}
+
+/** Default operation budget: far above any real checkpoint, far below a hang. */
+export const DEFAULT_MAX_OPS = 50_000_000;
+
+const TRUNCATED_ADVICE =
+  'The file is cut short — most likely the program writing it was killed (or the disk filled) mid-write, ' +
+  'so pickle.load fails with "pickle data was truncated" or EOFError. Fall back to the newest healthy generation.';
+const INVALID_ADVICE =
+  "Python's pickler never writes this, so the file is damaged or is not a pickle; pickle.load fails here. " +
+  'Fall back to the newest healthy generation.';
+const REFUSED_ADVICE = 'pickle.load raises here, so the program cannot resume from this file as it is.';
+
+/** Internal: stops the machine with a finding. Never leaves this module. */
+class Halt {
+  constructor(readonly finding: Finding) {}
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Decode a pickle without executing it. `file` is the name findings carry. Never throws.
+ */
+export function decodePickle(bytes: Uint8Array, file: string, options?: DecodePickleOptions): PickleDecodeResult {
+  return new PickleMachine(bytes, file, options?.maxOps ?? DEFAULT_MAX_OPS).run();
+}
+
+class PickleMachine {
+  private pos = 0;
+  private opStart = 0;
+  private op = 0;
+  private ops = 0;
+  private readonly stack: Value[] = [];
+  private readonly marks: number[] = [];
+  private readonly memo = new Map<number, Value>();
+  private proto = 0;
+  private protocol: number | null = null;
+  private readonly globals: PickleGlobal[] = [];
+  private readonly records = new Map<GlobalValue, PickleGlobal>();
+  private readonly getattrDynamic = new Set<PickleGlobal>();
+  private readonly findings: Finding[] = [];
+  private readonly hashIndex = new WeakMap<Value, Map<string, number>>();
+  private persistentIds = 0;
+  private firstPersistentId = -1;
+  private outOfBand = 0;
+  private firstOutOfBand = -1;
+  private readonly extensions = new Map<number, number>();
+  private refusedCount = 0;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly file: string,
+    private readonly maxOps: number,
+  ) {}
+
+  run(): PickleDecodeResult {
+    try {
+      const value = this.loop();
+      this.settleGetattr(value);
+      this.summarise();
+      const findings = this.findings;
+      const base = { protocol: this.protocol, globals: this.globals };
+      if (findings.some((f) => f.severity === 'error')) return { kind: 'corrupt', findings, partial: value, ...base };
+      return { kind: 'ok', value, findings, ...base };
+    } catch (e) {
+      const finding =
+        e instanceof Halt
+          ? e.finding
+          : this.finding('pickle.invalid', `Checkpoint Doctor could not decode this pickle at byte ${this.opStart} (${String(e)}). ${INVALID_ADVICE}`);
+      this.summarise();
+      const partial = this.stack.length > 0 ? this.stack[0] : undefined;
+      return {
+        kind: 'corrupt',
+        findings: [finding, ...this.findings],
+        ...(partial ? { partial } : {}),
+        protocol: this.protocol,
+        globals: this.globals,
+      };
+    }
+  }
+
+  // ---- findings -----------------------------------------------------------------------------
+
+  private finding(code: Finding['code'], message: string, severity: Finding['severity'] = 'error', offset = this.opStart): Finding {
+    return { code, severity, message, file: this.file, offset };
+  }
+
+  private where(): string {
+    return `${opcodeName(this.op)} at byte ${this.opStart}`;
+  }
+
+  private invalid(what: string): never {
+    throw new Halt(this.finding('pickle.invalid', `${what} (${this.where()}). ${INVALID_ADVICE}`));
+  }
+
+  private truncated(detail: string): never {
+    throw new Halt(this.finding('pickle.truncated', `The pickle ends at byte ${this.bytes.length} ${detail}, before its STOP opcode. ${TRUNCATED_ADVICE}`));
+  }
+
+  // Python would raise while building this value: report it, keep an inert stand-in, go on.
+  private refuse(what: string, reason: string): void {
+    this.refusedCount++;
+    if (this.refusedCount > 20) return;
+    this.findings.push(this.finding('pickle.invalid', `${what} cannot be rebuilt (${this.where()}): ${reason}. ${REFUSED_ADVICE}`));
+  }
+
+  spend(units: number): void {
+    this.ops += units;
+    if (this.ops > this.maxOps) {
+      throw new Halt(
+        this.finding(
+          'pickle.invalid',
+          `Decoding stopped after ${this.maxOps.toLocaleString('en-US')} operations (${this.where()}): this pickle asks for far more work than its size explains, ` +
+            'the signature of a memo-expansion ("billion laughs") bomb or a corrupted length. Do not load it with pickle.load; fall back to the newest healthy generation.',
+        ),
+      );
+    }
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  private need(n: number, what: string): void {
+    if (n > this.bytes.length - this.pos) {
+      const size = Number.isFinite(n) ? `${n} byte${n === 1 ? '' : 's'}` : 'more than 2**53 bytes';
+      this.truncated(`inside the ${what} of ${this.where()}, which needs ${size} but only ${this.bytes.length - this.pos} remain`);
+    }
+  }
+
+  private u8(): number {
+    this.need(1, 'argument');
+    return this.bytes[this.pos++];
+  }
+
+  private u16(): number {
+    this.need(2, 'argument');
+    const v = this.bytes[this.pos] | (this.bytes[this.pos + 1] << 8);
+    this.pos += 2;
+    return v;
+  }
+
+  private u32(): number {
+    this.need(4, 'argument');
+    const b = this.bytes;
+    const v = (b[this.pos] | (b[this.pos + 1] << 8) | (b[this.pos + 2] << 16)) + b[this.pos + 3] * 0x1000000;
+    this.pos += 4;
+    return v;
+  }
+
+  private i32(): number {
+    const v = this.u32();
+    return v >= 0x80000000 ? v - 0x100000000 : v;
+  }
+
+  // An 8-byte length: exact while it fits a double's integer range, else Infinity (which no
+  // remaining length can satisfy, so the caller reports truncation).
+  private u64(): number {
+    const lo = this.u32();
+    const hi = this.u32();
+    return hi >= 0x200000 ? Infinity : hi * 0x100000000 + lo;
+  }
+
+  private take(n: number, what: string): [start: number, end: number] {
+    this.need(n, what);
+    const start = this.pos;
+    this.pos += n;
+    return [start, this.pos];
+  }
+
+  private readLine(what: string): [start: number, end: number] {
+    const nl = this.bytes.indexOf(0x0a, this.pos);
+    if (nl < 0) this.truncated(`inside the ${what} of ${this.where()}, which is a line that never ends`);
+    const start = this.pos;
+    this.pos = nl + 1;
+    return [start, nl];
+  }
+
+  private lineText(what: string): string {
+    const [s, e] = this.readLine(what);
+    return decodeLatin1(this.bytes, s, e);
+  }
+
+  // ---- stack --------------------------------------------------------------------------------
+
+  private fence(): number {
+    return this.marks.length > 0 ? this.marks[this.marks.length - 1] : 0;
+  }
+
+  private push(v: Value): void {
+    this.stack.push(v);
+  }
+
+  private pop(): Value {
+    if (this.stack.length <= this.fence()) this.invalid(this.marks.length > 0 ? 'The opcode needs a value but finds a MARK (unexpected MARK found)' : 'The opcode needs a value but the stack is empty (unpickling stack underflow)');
+    return this.stack.pop() as Value;
+  }
+
+  private top(): Value {
+    if (this.stack.length <= this.fence()) this.invalid(this.marks.length > 0 ? 'The opcode needs a value but finds a MARK (unexpected MARK found)' : 'The opcode needs a value but the stack is empty (unpickling stack underflow)');
+    return this.stack[this.stack.length - 1];
+  }
+
+  private popMark(): Value[] {
+    if (this.marks.length === 0) this.invalid('The opcode needs a MARK but none is open (could not find MARK)');
+    const mark = this.marks.pop() as number;
+    return this.stack.splice(mark);
+  }
+
+  private memoGet(index: number): void {
+    const v = this.memo.get(index);
+    if (v === undefined) this.invalid(`Memo entry ${index} is read before anything was stored there (memo value not found)`);
+    this.push(v);
+  }
+
+  private memoPut(index: number): void {
+    if (index < 0) this.invalid('The memo index is negative (negative PUT argument)');
+    this.memo.set(index, this.top());
+  }
+
+  // ---- the loop -----------------------------------------------------------------------------
+
+  private loop(): Value {
+    const b = this.bytes;
+    if (b.length === 0) {
+      throw new Halt(this.finding('pickle.truncated', `The file is empty (0 bytes), so there is no pickle in it. ${TRUNCATED_ADVICE}`, 'error', 0));
+    }
+    for (;;) {
+      if (this.pos >= b.length) {
+        this.opStart = this.pos;
+        this.truncated('after its last complete opcode');
+      }
+      this.opStart = this.pos;
+      this.op = b[this.pos++];
+      this.spend(1);
+      switch (this.op) {
+        case 0x80: { // PROTO
+          const v = this.u8();
+          if (v > 5) this.invalid(`The pickle asks for protocol ${v}, but the highest protocol is 5 (unsupported pickle protocol: ${v})`);
+          this.proto = v;
+          if (this.protocol === null) this.protocol = v;
+          break;
+        }
+        case 0x95: { // FRAME
+          const n = this.u64();
+          if (n > b.length - this.pos) this.truncated(`inside a FRAME at byte ${this.opStart} that declares ${n === Infinity ? 'more than 2**53' : n} bytes but only ${b.length - this.pos} remain`);
+          break;
+        }
+        case 0x2e: // STOP
+          return this.stop();
+
+        // ints
+        case 0x4a: this.pushInt(String(this.i32())); break; // BININT
+        case 0x4b: this.pushInt(String(this.u8())); break; // BININT1
+        case 0x4d: this.pushInt(String(this.u16())); break; // BININT2
+        case 0x8a: { // LONG1
+          const n = this.u8();
+          const [s] = this.take(n, 'integer bytes');
+          this.pushInt(twosComplementToText(b, s, n));
+          break;
+        }
+        case 0x8b: { // LONG4
+          const n = this.i32();
+          if (n < 0) this.invalid('LONG4 declares a negative byte count');
+          const [s] = this.take(n, 'integer bytes');
+          if (n > MAX_INT_BYTES) this.invalid(`An integer of ${n} bytes is wider than Checkpoint Doctor decodes (${MAX_INT_BYTES} bytes)`);
+          this.spend(n);
+          this.pushInt(twosComplementToText(b, s, n));
+          break;
+        }
+        case 0x49: { // INT
+          const line = this.lineText('decimal text');
+          const v = parseIntLine(line);
+          if (!v) this.invalid(`INT holds ${JSON.stringify(line.slice(0, 40))}, which is not an integer`);
+          this.push(v.kind === 'bool' ? { kind: 'bool', value: v.value } : { kind: 'int', text: v.text });
+          break;
+        }
+        case 0x4c: { // LONG
+          const line = this.lineText('decimal text');
+          const text = parseLongLine(line);
+          if (text === null) this.invalid(`LONG holds ${JSON.stringify(line.slice(0, 40))}, which is not an integer`);
+          this.pushInt(text);
+          break;
+        }
+
+        // floats
+        case 0x46: { // FLOAT
+          const line = this.lineText('decimal text');
+          const v = parseFloatLine(line);
+          if (!v.ok) this.invalid(`FLOAT: ${v.reason}`);
+          this.pushFloat(v.value);
+          break;
+        }
+        case 0x47: { // BINFLOAT
+          const [s] = this.take(8, 'argument');
+          this.pushFloat(new DataView(b.buffer, b.byteOffset + s, 8).getFloat64(0, false));
+          break;
+        }
+
+        // strings and bytes
+        case 0x53: { // STRING
+          const [s, e] = this.readLine('quoted text');
+          const r = decodeStringEscape(b.subarray(s, e));
+          if (!r.ok) this.invalid(`STRING: ${r.reason}`);
+          this.push({ kind: 'str', value: decodeLatin1(r.bytes, 0, r.bytes.length) });
+          break;
+        }
+        case 0x54: { // BINSTRING
+          const n = this.i32();
+          if (n < 0) this.invalid('BINSTRING declares a negative byte count');
+          const [s, e] = this.take(n, 'text');
+          this.push({ kind: 'str', value: decodeLatin1(b, s, e) });
+          break;
+        }
+        case 0x55: { // SHORT_BINSTRING
+          const [s, e] = this.take(this.u8(), 'text');
+          this.push({ kind: 'str', value: decodeLatin1(b, s, e) });
+          break;
+        }
+        case 0x42: this.pushBytes(this.u32(), false); break; // BINBYTES
+        case 0x43: this.pushBytes(this.u8(), false); break; // SHORT_BINBYTES
+        case 0x8e: this.pushBytes(this.u64(), false); break; // BINBYTES8
+        case 0x96: this.pushBytes(this.u64(), true); break; // BYTEARRAY8
+        case 0x56: { // UNICODE
+          const [s, e] = this.readLine('text');
+          const r = decodeRawUnicodeEscape(b, s, e);
+          if (!r.ok) this.invalid(`UNICODE: ${r.reason}`);
+          this.push({ kind: 'str', value: r.text });
+          break;
+        }
+        case 0x8c: this.pushUtf8(this.u8()); break; // SHORT_BINUNICODE
+        case 0x58: this.pushUtf8(this.u32()); break; // BINUNICODE
+        case 0x8d: this.pushUtf8(this.u64()); break; // BINUNICODE8
+        case 0x97: { // NEXT_BUFFER
+          if (this.outOfBand === 0) this.firstOutOfBand = this.opStart;
+          this.push({ kind: 'object', cls: 'pickle.PickleBuffer', args: [{ kind: 'int', text: String(this.outOfBand++) }] });
+          break;
+        }
+        case 0x98: // READONLY_BUFFER: marks the buffer on top read-only; nothing to change here.
+          this.top();
+          break;
+
+        // constants
+        case 0x4e: this.push({ kind: 'null' }); break; // NONE
+        case 0x88: this.push({ kind: 'bool', value: true }); break; // NEWTRUE
+        case 0x89: this.push({ kind: 'bool', value: false }); break; // NEWFALSE
+
+        // containers
+        case 0x5d: this.push({ kind: 'list', items: [] }); break; // EMPTY_LIST
+        case 0x29: this.push({ kind: 'tuple', items: [] }); break; // EMPTY_TUPLE
+        case 0x7d: this.push({ kind: 'dict', entries: [] }); break; // EMPTY_DICT
+        case 0x8f: this.push({ kind: 'set', items: [] }); break; // EMPTY_SET
+        case 0x61: { // APPEND
+          const v = this.pop();
+          this.appendTo(this.top(), [v]);
+          break;
+        }
+        case 0x65: { // APPENDS
+          const items = this.popMark();
+          this.appendTo(this.top(), items);
+          break;
+        }
+        case 0x6c: this.push({ kind: 'list', items: this.popMark() }); break; // LIST
+        case 0x74: this.push({ kind: 'tuple', items: this.popMark() }); break; // TUPLE
+        case 0x85: this.push({ kind: 'tuple', items: [this.pop()] }); break; // TUPLE1
+        case 0x86: { // TUPLE2
+          const y = this.pop();
+          const x = this.pop();
+          this.push({ kind: 'tuple', items: [x, y] });
+          break;
+        }
+        case 0x87: { // TUPLE3
+          const z = this.pop();
+          const y = this.pop();
+          const x = this.pop();
+          this.push({ kind: 'tuple', items: [x, y, z] });
+          break;
+        }
+        case 0x64: { // DICT
+          const items = this.popMark();
+          if (items.length % 2) this.invalid('DICT has an odd number of items (a key without its value)');
+          const dict: DictValue = { kind: 'dict', entries: [] };
+          this.setItems(dict, items);
+          this.push(dict);
+          break;
+        }
+        case 0x73: { // SETITEM
+          const value = this.pop();
+          const key = this.pop();
+          this.setItems(this.top(), [key, value]);
+          break;
+        }
+        case 0x75: { // SETITEMS
+          const items = this.popMark();
+          if (items.length % 2) this.invalid('SETITEMS has an odd number of items (a key without its value)');
+          this.setItems(this.top(), items);
+          break;
+        }
+        case 0x90: { // ADDITEMS
+          const items = this.popMark();
+          this.addItems(this.top(), items);
+          break;
+        }
+        case 0x91: { // FROZENSET
+          const set: SetValue = { kind: 'set', items: [], frozen: true };
+          this.addItems(set, this.popMark());
+          this.push(set);
+          break;
+        }
+
+        // stack and memo
+        case 0x30: // POP
+          if (this.stack.length > this.fence()) this.stack.pop();
+          else if (this.marks.length > 0) this.marks.pop(); // CPython lets POP discard a bare MARK
+          else this.invalid('POP on an empty stack (unpickling stack underflow)');
+          break;
+        case 0x32: this.push(this.top()); break; // DUP
+        case 0x28: this.marks.push(this.stack.length); break; // MARK
+        case 0x31: this.popMark(); break; // POP_MARK
+        case 0x67: this.memoGet(this.memoIndexLine()); break; // GET
+        case 0x68: this.memoGet(this.u8()); break; // BINGET
+        case 0x6a: this.memoGet(this.u32()); break; // LONG_BINGET
+        case 0x70: this.memoPut(this.memoIndexLine()); break; // PUT
+        case 0x71: this.memoPut(this.u8()); break; // BINPUT
+        case 0x72: this.memoPut(this.u32()); break; // LONG_BINPUT
+        case 0x94: this.memoPut(this.memo.size); break; // MEMOIZE
+
+        // names and calls
+        case 0x82: this.pushExtension(this.u8()); break; // EXT1
+        case 0x83: this.pushExtension(this.u16()); break; // EXT2
+        case 0x84: this.pushExtension(this.i32()); break; // EXT4
+        case 0x63: { // GLOBAL
+          const [module, name] = this.nameLines();
+          this.push(this.makeGlobal(module, name));
+          break;
+        }
+        case 0x93: { // STACK_GLOBAL
+          const name = this.pop();
+          const module = this.pop();
+          if (module.kind !== 'str' || name.kind !== 'str') this.invalid('STACK_GLOBAL needs two strings, a module and a name (STACK_GLOBAL requires str)');
+          this.push(this.makeGlobal(module.value, name.value));
+          break;
+        }
+        case 0x52: { // REDUCE
+          const args = this.pop();
+          const callable = this.pop();
+          if (args.kind !== 'tuple') this.invalid(`REDUCE needs an argument tuple but finds a ${args.kind}`);
+          this.push(this.apply(callable, args.items, false));
+          break;
+        }
+        case 0x62: { // BUILD
+          const state = this.pop();
+          this.build(this.top(), state);
+          break;
+        }
+        case 0x81: { // NEWOBJ
+          const args = this.pop();
+          const cls = this.pop();
+          if (args.kind !== 'tuple') this.invalid(`NEWOBJ needs an argument tuple but finds a ${args.kind}`);
+          this.push(this.apply(cls, args.items, true));
+          break;
+        }
+        case 0x92: { // NEWOBJ_EX
+          const kwargs = this.pop();
+          const args = this.pop();
+          const cls = this.pop();
+          if (args.kind !== 'tuple') this.invalid(`NEWOBJ_EX needs an argument tuple but finds a ${args.kind}`);
+          if (kwargs.kind !== 'dict') this.invalid(`NEWOBJ_EX needs a keyword dict but finds a ${kwargs.kind}`);
+          // Keyword arguments have no slot of their own on an object node: they ride as a last dict argument.
+          this.push(this.apply(cls, kwargs.entries.length > 0 ? [...args.items, kwargs] : args.items, true));
+          break;
+        }
+        case 0x69: { // INST
+          const [module, name] = this.nameLines();
+          const cls = this.makeGlobal(module, name);
+          this.push(this.apply(cls, this.popMark(), false));
+          break;
+        }
+        case 0x6f: { // OBJ
+          const items = this.popMark();
+          if (items.length === 0) this.invalid('OBJ needs a class after its MARK but finds nothing (unpickling stack underflow)');
+          this.push(this.apply(items[0], items.slice(1), false));
+          break;
+        }
+        case 0x50: { // PERSID
+          const [s, e] = this.readLine('persistent id');
+          for (let i = s; i < e; i++) if (b[i] > 0x7f) this.invalid('A protocol 0 persistent id must be ASCII text');
+          this.pushPersistent({ kind: 'str', value: decodeLatin1(b, s, e) });
+          break;
+        }
+        case 0x51: this.pushPersistent(this.pop()); break; // BINPERSID
+        default:
+          this.invalid(`Byte 0x${this.op.toString(16).padStart(2, '0')} is not a pickle opcode`);
+      }
+    }
+  }
+
+  private stop(): Value {
+    const value = this.pop();
+    const rest = this.bytes.length - this.pos;
+    if (rest > 0) {
+      const next = this.bytes[this.pos];
+      const looksLikePickle = next === 0x80 && rest > 1 && this.bytes[this.pos + 1] <= 5;
+      this.findings.push(
+        this.finding(
+          'pickle.trailing_data',
+          `${rest} byte${rest === 1 ? '' : 's'} follow the STOP opcode at byte ${this.opStart}. pickle.load reads only up to STOP and ignores them` +
+            (looksLikePickle
+              ? '; they start like another pickle, so the program probably dumps several objects into one file (each pickle.load call returns the next) or appended instead of overwriting.'
+              : ', so they are leftovers — a longer earlier version of this file that was overwritten in place without truncating, or data appended by something else.'),
+          'warning',
+          this.pos,
+        ),
+      );
+    }
+    return value;
+  }
+
+  // ---- pushes -------------------------------------------------------------------------------
+
+  private pushInt(text: string): void {
+    this.push({ kind: 'int', text });
+  }
+
+  private pushFloat(value: number): void {
+    this.push({ kind: 'float', value, text: pythonFloatRepr(value) });
+  }
+
+  private pushBytes(n: number, mutable: boolean): void {
+    const [s, e] = this.take(n, mutable ? 'bytearray' : 'bytes');
+    this.spend(Math.floor(n / 4096));
+    this.push(mutable ? { kind: 'bytes', value: this.bytes.slice(s, e), mutable: true } : { kind: 'bytes', value: this.bytes.slice(s, e) });
+  }
+
+  private pushUtf8(n: number): void {
+    const [s, e] = this.take(n, 'text');
+    this.spend(Math.floor(n / 4096));
+    const text = decodeUtf8(this.bytes, s, e);
+    if (text === null) this.invalid('The string is not valid UTF-8 (UnicodeDecodeError)');
+    this.push({ kind: 'str', value: text });
+  }
+
+  private memoIndexLine(): number {
+    const line = this.lineText('memo index');
+    const v = parsePythonIntBase10(line);
+    if (v === null) this.invalid(`The memo index ${JSON.stringify(line.slice(0, 40))} is not an integer`);
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : v < -1n ? -1 : Number(v);
+  }
+
+  private nameLines(): [string, string] {
+    const [ms, me] = this.readLine('module name');
+    const [ns, ne] = this.readLine('class name');
+    const module = decodeUtf8(this.bytes, ms, me);
+    const name = decodeUtf8(this.bytes, ns, ne);
+    if (module === null || name === null) this.invalid('The module or class name is not valid UTF-8');
+    return [module, name];
+  }
+
+  private pushPersistent(pid: Value): void {
+    if (this.persistentIds++ === 0) this.firstPersistentId = this.opStart;
+    this.push({ kind: 'object', cls: 'persistent_load', args: [pid] });
+  }
+
+  private pushExtension(code: number): void {
+    if (code <= 0) this.invalid('The extension code is not positive (EXT specifies code <= 0)');
+    if (!this.extensions.has(code)) this.extensions.set(code, this.opStart);
+    this.push({ kind: 'global', name: `<copyreg extension ${code}>` });
+  }
+
+  // ---- globals and calls --------------------------------------------------------------------
+
+  private makeGlobal(rawModule: string, rawName: string): GlobalValue {
+    let module = rawModule;
+    let name = rawName;
+    // The unpickler maps Python 2 names for protocols below 3 (fix_imports=True).
+    if (this.proto < 3) {
+      const mapped = PY2_NAME_MAPPING.get(`${module} ${name}`);
+      if (mapped) [module, name] = mapped;
+      else module = PY2_IMPORT_MAPPING.get(module) ?? module;
+    }
+    const record: PickleGlobal = { module, name, offset: this.opStart, called: false };
+    const node: GlobalValue = { kind: 'global', name: `${module}.${name}` };
+    this.globals.push(record);
+    this.records.set(node, record);
+    return node;
+  }
+
+  private describe(v: Value): string {
+    if (v.kind === 'global') return v.name;
+    if (v.kind === 'object') return `${v.cls}(…)`;
+    return v.kind;
+  }
+
+  private apply(callable: Value, args: Value[], viaNew: boolean): Value {
+    this.spend(args.length);
+    if (callable.kind === 'object') {
+      // Calling what another call returned (a bound method, a getattr result): keep it inert.
+      return { kind: 'object', cls: `${callable.cls}(…)`, args };
+    }
+    if (callable.kind !== 'global') {
+      this.refuse(`A call of a ${callable.kind}`, `'${callable.kind}' object is not callable`);
+      return { kind: 'object', cls: `<${callable.kind}>`, args };
+    }
+    const record = this.records.get(callable);
+    if (record) record.called = true;
+    const name = callable.name;
+    if (name === 'builtins.getattr' && record) {
+      const resolved = this.staticGetattr(args);
+      if (resolved) return resolved;
+      this.getattrDynamic.add(record);
+    }
+    if (name === 'copyreg._reconstructor') return this.reconstructor(args);
+    if (name === 'copyreg.__newobj__' && args.length >= 1) return this.apply(args[0], args.slice(1), true);
+    if (name === 'copyreg.__newobj_ex__' && args.length === 3 && args[1].kind === 'tuple') {
+      const kw = args[2];
+      return this.apply(args[0], kw.kind === 'dict' && kw.entries.length > 0 ? [...args[1].items, kw] : args[1].items, true);
+    }
+    const r: Reduction = reduceKnown(name, args, viaNew, this);
+    if (r.kind === 'value') return r.value;
+    if (r.kind === 'refused') this.refuse(`${name}(…)`, r.reason);
+    return { kind: 'object', cls: name, args };
+  }
+
+  // builtins.getattr(SomeClass, 'attr') is how Python pickles a classmethod or a nested class
+  // below protocol 4; resolve it to the global it names instead of treating it as a dynamic call.
+  private staticGetattr(args: readonly Value[]): GlobalValue | null {
+    if (args.length !== 2) return null;
+    const [target, attr] = args;
+    if (target.kind !== 'global' || attr.kind !== 'str' || !IDENTIFIER.test(attr.value) || attr.value.startsWith('__')) return null;
+    const base = this.records.get(target);
+    const module = base ? base.module : target.name.slice(0, target.name.lastIndexOf('.'));
+    const qual = base ? `${base.name}.${attr.value}` : `${target.name.slice(target.name.lastIndexOf('.') + 1)}.${attr.value}`;
+    const record: PickleGlobal = { module, name: qual, offset: this.opStart, called: false, via: 'getattr' };
+    const node: GlobalValue = { kind: 'global', name: `${module}.${qual}` };
+    this.globals.push(record);
+    this.records.set(node, record);
+    return node;
+  }
+
+  // copyreg._reconstructor(cls, base, state): protocol 0–1's way to make an instance of a plain
+  // class (base object) or of a builtin subclass (base list, dict, int…) before BUILD sets state.
+  private reconstructor(args: readonly Value[]): Value {
+    const [cls, base, state] = args;
+    if (args.length !== 3 || cls.kind !== 'global') return { kind: 'object', cls: 'copyreg._reconstructor', args: [...args] };
+    const record = this.records.get(cls);
+    if (record) record.called = true;
+    const obj: ObjectValue = state.kind === 'null' ? { kind: 'object', cls: cls.name } : { kind: 'object', cls: cls.name, args: [state] };
+    if (base.kind === 'global' && base.name === 'builtins.list') obj.items = [];
+    else if (base.kind === 'global' && base.name === 'builtins.dict') obj.entries = [];
+    return obj;
+  }
+
+  private build(target: Value, state: Value): void {
+    this.spend(1);
+    if (target.kind === 'global') {
+      const record = this.records.get(target);
+      if (record) {
+        record.called = true;
+        record.attributesSet = true;
+      }
+      return;
+    }
+    if (target.kind === 'object') {
+      if (target.cls === 'uuid.UUID' && target.state === undefined && !target.items && !target.entries) {
+        const uuid = uuidFromState(state);
+        if (uuid) {
+          replaceNode(target, uuid);
+          return;
+        }
+      }
+      target.state = target.state === undefined ? state : mergeState(target.state, state);
+      return;
+    }
+    if (target.kind === 'dict' && target.cls) {
+      // An OrderedDict (or other modelled dict subclass) with instance attributes: keep both.
+      replaceNode(target, { kind: 'object', cls: target.cls, entries: target.entries, state });
+      return;
+    }
+    if (target.kind === 'typed') return; // e.g. an enum member with attributes: its repr already says what it is
+    this.refuse(`Setting state on a ${target.kind}`, `a ${target.kind} has no __dict__ or __setstate__ for BUILD`);
+  }
+
+  private appendTo(target: Value, items: Value[]): void {
+    this.spend(items.length);
+    if (target.kind === 'list') {
+      for (const item of items) target.items.push(item);
+    } else if (target.kind === 'object') {
+      const list = target.items ?? (target.items = []);
+      for (const item of items) list.push(item);
+    } else {
+      this.invalid(`APPEND targets a ${target.kind}, which has no append()`);
+    }
+  }
+
+  private setItems(target: Value, items: readonly Value[]): void {
+    this.spend(items.length);
+    let entries: DictEntry[];
+    if (target.kind === 'dict') entries = target.entries;
+    else if (target.kind === 'object') entries = target.entries ?? (target.entries = []);
+    else this.invalid(`SETITEM targets a ${target.kind}, which does not support item assignment`);
+    let index = this.hashIndex.get(target);
+    for (let i = 0; i < items.length; i += 2) {
+      const key = items[i];
+      const value = items[i + 1];
+      const bad = unhashableType(key, (n) => this.spend(n));
+      if (bad) this.refuse(`A dict key of type ${bad}`, `unhashable type: '${bad}'`);
+      const hk = hashKey(key);
+      if (hk !== null) {
+        if (!index) {
+          index = new Map();
+          this.hashIndex.set(target, index);
+          for (let k = 0; k < entries.length; k++) {
+            const existing = hashKey(entries[k].key);
+            if (existing !== null && !index.has(existing)) index.set(existing, k);
+          }
+        }
+        const at = index.get(hk);
+        if (at !== undefined) {
+          // Python keeps the first key object and its position, and takes the new value.
+          entries[at] = { key: entries[at].key, value };
+          continue;
+        }
+        index.set(hk, entries.length);
+      }
+      entries.push({ key, value });
+    }
+  }
+
+  private addItems(target: Value, items: readonly Value[]): void {
+    this.spend(items.length);
+    let list: Value[];
+    if (target.kind === 'set') list = target.items;
+    else if (target.kind === 'object') list = target.items ?? (target.items = []);
+    else this.invalid(`ADDITEMS targets a ${target.kind}, which has no add()`);
+    let index = this.hashIndex.get(target);
+    if (!index) {
+      index = new Map();
+      this.hashIndex.set(target, index);
+      for (let k = 0; k < list.length; k++) {
+        const existing = hashKey(list[k]);
+        if (existing !== null) index.set(existing, k);
+      }
+    }
+    for (const item of items) {
+      const bad = unhashableType(item, (n) => this.spend(n));
+      if (bad) this.refuse(`A set item of type ${bad}`, `unhashable type: '${bad}'`);
+      const hk = hashKey(item);
+      if (hk !== null) {
+        if (index.has(hk)) continue;
+        index.set(hk, list.length);
+      }
+      list.push(item);
+    }
+  }
+
+  // ---- after STOP ---------------------------------------------------------------------------
+
+  // A builtins.getattr used only for static lookups is harmless; one that was called on anything
+  // else, or that survives into the decoded value (where a caller could use it), is not.
+  private settleGetattr(root: Value): void {
+    const pending = this.globals.filter((g) => g.module === 'builtins' && g.name === 'getattr' && g.called && !this.getattrDynamic.has(g));
+    if (pending.length === 0) return;
+    const reachable = reachableGlobals(root, (n) => this.spend(n));
+    for (const [node, record] of this.records) {
+      if (pending.includes(record)) record.staticLookupOnly = !reachable.has(node);
+    }
+  }
+
+  private summarise(): void {
+    if (this.persistentIds > 0) {
+      this.findings.push(
+        this.finding(
+          'pickle.nonportable_class',
+          `This pickle refers to ${this.persistentIds} object${this.persistentIds === 1 ? '' : 's'} stored outside it (persistent IDs, first at byte ${this.firstPersistentId}). ` +
+            'Only a loader that supplies persistent_load — the program that wrote it, or e.g. torch.load for tensor storages — can rebuild them; plain pickle.load fails with UnpicklingError.',
+          'warning',
+          this.firstPersistentId,
+        ),
+      );
+    }
+    for (const [code, offset] of this.extensions) {
+      this.findings.push(
+        this.finding(
+          'pickle.nonportable_class',
+          `The pickle names a class by extension code ${code} (byte ${offset}), which only means something in a process that registered it with copyreg.add_extension; anywhere else pickle.load fails with "unregistered extension code ${code}".`,
+          'warning',
+          offset,
+        ),
+      );
+    }
+    if (this.outOfBand > 0) {
+      this.findings.push(
+        this.finding(
+          'pickle.out_of_band',
+          `This protocol 5 pickle takes ${this.outOfBand} buffer${this.outOfBand === 1 ? '' : 's'} out of band (NEXT_BUFFER, first at byte ${this.firstOutOfBand}): their bytes are not in this file. ` +
+            'pickle.load needs the same buffers passed as buffers=…, so check that whatever stored them alongside this file is there too.',
+          'warning',
+          this.firstOutOfBand,
+        ),
+      );
+    }
+    if (this.refusedCount > 20) {
+      this.findings.push(this.finding('pickle.invalid', `${this.refusedCount - 20} more values could not be rebuilt; only the first 20 are listed.`));
+    }
+  }
+}
+
+// Python's BUILD merges a dict state into the instance __dict__; keep one dict node with both.
+function mergeState(before: Value, after: Value): Value {
+  if (before.kind === 'dict' && after.kind === 'dict' && !before.cls && !after.cls) {
+    const entries = before.entries.slice();
+    for (const e of after.entries) {
+      const i = entries.findIndex((x) => x.key.kind === 'str' && e.key.kind === 'str' && x.key.value === e.key.value);
+      if (i >= 0) entries[i] = e;
+      else entries.push(e);
+    }
+    return { kind: 'dict', entries };
+  }
+  return after;
+}
+
+// BUILD completes an object in place in Python, and every memo reference sees the result; the
+// node is rewritten in place for the same reason.
+function replaceNode(target: Value, replacement: Value): void {
+  const t = target as unknown as Record<string, unknown>;
+  for (const key of Object.keys(t)) delete t[key];
+  Object.assign(t, replacement);
+}
+
+function reachableGlobals(root: Value, spend: (n: number) => void): Set<Value> {
+  const found = new Set<Value>();
+  const seen = new Set<Value>();
+  const pending: Value[] = [root];
+  while (pending.length > 0) {
+    const v = pending.pop() as Value;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    spend(1);
+    switch (v.kind) {
+      case 'global':
+        found.add(v);
+        break;
+      case 'list':
+      case 'tuple':
+      case 'set':
+        for (const item of v.items) pending.push(item);
+        break;
+      case 'dict':
+        for (const e of v.entries) pending.push(e.key, e.value);
+        break;
+      case 'object':
+        for (const a of v.args ?? []) pending.push(a);
+        if (v.state) pending.push(v.state);
+        for (const item of v.items ?? []) pending.push(item);
+        for (const e of v.entries ?? []) pending.push(e.key, e.value);
+        break;
+      default:
+        break;
+    }
+  }
+  return found;
+}

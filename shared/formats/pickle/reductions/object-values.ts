@@ -1,0 +1,61 @@
+/**
+ * Values that are finished by state rather than built by a call: `uuid.UUID` (pickled as an empty
+ * instance plus BUILD `{'int': N}`), dict subclasses from `collections`, and members of the
+ * standard-library enums we know by heart.
+ */
+import type { DictEntry, TypedValue, Value } from '../../../model/value';
+import { STDLIB_ENUM_MEMBERS } from '../stdlib-enums';
+import { UNKNOWN, intArg, produced, type Reduction, type ReductionContext } from './reduction';
+
+/** The typed UUID a BUILD state `{'int': N[, 'is_safe': …]}` describes, or null. */
+export function uuidFromState(state: Value): TypedValue | null {
+  if (state.kind !== 'dict') return null;
+  const entry = state.entries.find((e) => e.key.kind === 'str' && e.key.value === 'int');
+  const n = entry ? intArg(entry.value) : null;
+  if (n === null || entry?.value.kind !== 'int' || n < 0n || n >= 1n << 128n) return null;
+  const hex = n.toString(16).padStart(32, '0');
+  const str = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { kind: 'typed', type: 'uuid.UUID', repr: `UUID('${str}')`, str };
+}
+
+/** A member of a known standard-library enum (`http.HTTPStatus(200)`), or UNKNOWN. */
+export function reduceEnumMember(cls: string, args: readonly Value[]): Reduction {
+  const members = STDLIB_ENUM_MEMBERS.get(cls);
+  if (!members || args.length !== 1) return UNKNOWN;
+  const v = args[0];
+  const key = v.kind === 'int' ? `i:${v.text}` : v.kind === 'str' ? `s:${v.value}` : v.kind === 'null' ? 'n:' : null;
+  const member = key === null ? undefined : members.get(key);
+  if (!member) return UNKNOWN;
+  return produced({ kind: 'typed', type: cls, repr: member.repr, str: member.str });
+}
+
+// Entries of a mapping argument: a dict, or a list/tuple of 2-item pairs (OrderedDict's old form).
+function mappingEntries(v: Value, ctx: ReductionContext): DictEntry[] | null {
+  if (v.kind === 'dict') {
+    ctx.spend(v.entries.length);
+    return v.entries.slice();
+  }
+  if (v.kind === 'list' || v.kind === 'tuple') {
+    ctx.spend(v.items.length);
+    const out: DictEntry[] = [];
+    for (const pair of v.items) {
+      if ((pair.kind !== 'list' && pair.kind !== 'tuple') || pair.items.length !== 2) return null;
+      out.push({ key: pair.items[0], value: pair.items[1] });
+    }
+    return out;
+  }
+  return null;
+}
+
+/**
+ * `OrderedDict([pairs])`, `defaultdict(factory[, mapping])`, `Counter(mapping)`: a dict node
+ * that names its class. Entries usually follow through SETITEMS. The default factory of a
+ * defaultdict is not kept: a dict node has no place for it.
+ */
+export function reduceDictSubclass(cls: string, args: readonly Value[], ctx: ReductionContext): Reduction {
+  const mappingArg = cls === 'collections.defaultdict' ? args[1] : args[0];
+  if (args.length > (cls === 'collections.defaultdict' ? 2 : 1)) return UNKNOWN;
+  const entries = mappingArg === undefined ? [] : mappingEntries(mappingArg, ctx);
+  if (!entries) return UNKNOWN;
+  return produced({ kind: 'dict', entries, cls });
+}
