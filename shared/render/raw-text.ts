@@ -65,13 +65,16 @@ export function renderRaw(
         truncated = true;
         break;
       }
-      mark(end);
       if (run > COLLAPSE_AFTER) {
+        mark(end);
         out.text(label);
         column += label.length;
       } else {
-        for (let k = 0; k < run; k++) out.unit(NUL_MARK);
-        column += run;
+        for (let k = 0; k < run; k++) {
+          mark(i + k + 1);
+          out.unit(NUL_MARK);
+          column++;
+        }
       }
       i = end;
       continue;
