@@ -86,24 +86,23 @@ export async function findRecentWrite(check: QuietCheck): Promise<RecentWrite | 
       if (errnoCode(error) !== 'ENOENT') throw error;
     }
   }
-  let found: { path: string; mtimeMs: number } | null = null;
-  for (const item of seen) {
-    if (item.own?.has(item.mtimeMs)) continue;
-    if (check.now - item.mtimeMs >= check.quietPeriodMs) continue;
-    if (found === null || item.mtimeMs > found.mtimeMs) found = { path: item.path, mtimeMs: item.mtimeMs };
-  }
-  if (found === null) return null;
+  const recent = seen.filter((item) => !item.own?.has(item.mtimeMs) && check.now - item.mtimeMs < check.quietPeriodMs);
+  if (recent.length === 0) return null;
+  const newestMtime = Math.max(...recent.map((item) => item.mtimeMs));
+  // Name a file when one was written: "agent.json was written" helps more than "the folder changed".
+  const files = recent.filter((item) => !folders.has(item.path));
+  const named = (files.length > 0 ? files : recent).reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a));
   // A clock that runs behind the file system's (a network mount) gives a negative age: treat it as "just now".
-  const ageMs = Math.max(0, check.now - found.mtimeMs);
-  return { path: found.path, ageMs, retryAfterMs: Math.max(1, Math.ceil(check.quietPeriodMs - ageMs)) };
+  const ageMs = Math.max(0, check.now - newestMtime);
+  return { path: named.path, ageMs, retryAfterMs: Math.max(1, Math.ceil(check.quietPeriodMs - ageMs)) };
 }
 
 /** The refusal message for a recent write. */
 export function describeRecentWrite(write: RecentWrite, dirShown: string): string {
   const ago = formatSeconds(write.ageMs);
   const retry = formatSeconds(write.retryAfterMs, true);
-  const what = write.path === '' ? `Something in ${dirShown} changed` : `${write.path} was written`;
-  return `${what} ${ago} ago: a writer was active ${ago} ago and may still be saving checkpoints. Retry after ${retry}, or stop the job first.`;
+  const what = write.path === '' ? `something in ${dirShown} changed` : `${write.path} was written`;
+  return `A writer was active ${ago} ago (${what}); retry after ${retry}. A job that is still saving would overwrite the rollback with its next checkpoint: stop it first.`;
 }
 
 function formatSeconds(ms: number, roundUp = false): string {
