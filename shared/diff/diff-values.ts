@@ -1,0 +1,389 @@
+/**
+ * Structural diff of two decoded values (two generations of a checkpoint).
+ *
+ * Semantics, chosen so that the diff never hides drift and never drowns a person in noise:
+ * - ints compare by exact text (2**64 ≠ 2**64+1); floats by value, NaN equal to NaN, -0.0 ≠ 0.0;
+ *   a different Python type is a `typeChanged` (int 0 vs float 0.0, str vs datetime, list vs
+ *   tuple, set vs frozenset, bytes vs bytearray, dict vs OrderedDict, one class vs another).
+ * - dicts compare by key, order ignored; the key's type counts (int 1 and str "1" are different
+ *   keys, so that change shows as one removal and one addition at the same-looking pointer).
+ * - sets compare as sets: items only in `before` are removed, items only in `after` added.
+ * - lists and tuples are aligned by content (see `align-sequences.ts`), so an insertion is one
+ *   `added`, and a replaced item is compared in depth.
+ * - pointers are RFC 6901: dict keys escaped, non-str keys by Python repr, list and set items by
+ *   index — in `after` for added and changed, in `before` for removed. Inert objects expose
+ *   `/args/<i>` and `/state`.
+ *
+ * Invariants: nothing recurses (100k-deep trees work); every subtree is hashed once so equal
+ * subtrees are skipped in O(1); on pickle trees that share nodes or contain cycles each
+ * (before node, after node) pair is compared at most once, at the first pointer it is reached by,
+ * so the diff always ends and stays linear.
+ */
+import { childPointer } from '../model/json-pointer';
+import type { Value } from '../model/value';
+import { alignSequences } from './align-sequences';
+import { dictKeyToken } from './python-repr';
+import { createHashIndex, hashOf, hashTree, isComposite, normalIntText, type HashIndex } from './structural-hash';
+
+/** One difference between two values. */
+export interface DiffChange {
+  /** `added`/`removed`: present on one side only; `changed`: same type, other value; `typeChanged`: other Python type. */
+  readonly kind: 'added' | 'removed' | 'changed' | 'typeChanged';
+  /** Where, as a JSON Pointer (see the module comment for list indexes). */
+  readonly pointer: string;
+  /** The value before (absent for `added`). */
+  readonly before?: Value;
+  /** The value after (absent for `removed`). */
+  readonly after?: Value;
+}
+
+/** Counts of every change found, including those past `maxChanges`. */
+export interface DiffSummary {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+  readonly typeChanged: number;
+}
+
+/** The diff of two values. */
+export interface DiffResult {
+  readonly summary: DiffSummary;
+  /** Changes in document order, at most `maxChanges` of them. */
+  readonly changes: DiffChange[];
+  /** True when there were more changes than `maxChanges` (the summary still counts them all). */
+  readonly truncated: boolean;
+}
+
+/** Options for `diffValues`. */
+export interface DiffOptions {
+  /** Keep at most this many changes (default 100,000); the summary counts all of them. */
+  readonly maxChanges?: number;
+  /** Called now and then with nodes processed so far and the total, for a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Default cap on listed changes: enough for any screen, small enough to send over IPC. */
+export const DEFAULT_MAX_CHANGES = 100_000;
+
+/** Diff two values; see the module comment for the semantics. */
+export function diffValues(before: Value, after: Value, options: DiffOptions = {}): DiffResult {
+  const maxChanges = options.maxChanges ?? DEFAULT_MAX_CHANGES;
+  const onProgress = options.onProgress;
+  const index = createHashIndex();
+
+  const total = onProgress ? countNodes(before) + countNodes(after) + 1 : 0;
+  let hashedBefore = 0;
+  onProgress?.(0, total);
+  hashTree(before, index, onProgress && ((n) => onProgress((hashedBefore = n), total)));
+  hashTree(after, index, onProgress && ((n) => onProgress(Math.min(total - 1, hashedBefore + n), total)));
+
+  const summary = { added: 0, removed: 0, changed: 0, typeChanged: 0 };
+  const changes: DiffChange[] = [];
+  let truncated = false;
+  const record = (kind: DiffChange['kind'], pointer: string, b?: Value, a?: Value): void => {
+    summary[kind]++;
+    if (changes.length >= maxChanges) {
+      truncated = true;
+      return;
+    }
+    const change: { kind: DiffChange['kind']; pointer: string; before?: Value; after?: Value } = { kind, pointer };
+    if (b !== undefined) change.before = b;
+    if (a !== undefined) change.after = a;
+    changes.push(change);
+  };
+
+  // Work stack of (before, after, pointer); a missing side means added or removed.
+  const stackB: (Value | undefined)[] = [before];
+  const stackA: (Value | undefined)[] = [after];
+  const stackP: string[] = [''];
+  const visitedPairs = new Map<Value, Value | Set<Value>>();
+  // Children of one pair, gathered in document order and then pushed in reverse.
+  const pendB: (Value | undefined)[] = [];
+  const pendA: (Value | undefined)[] = [];
+  const pendP: string[] = [];
+  const queue = (b: Value | undefined, a: Value | undefined, pointer: string): void => {
+    pendB.push(b);
+    pendA.push(a);
+    pendP.push(pointer);
+  };
+  const flush = (): void => {
+    for (let t = pendB.length - 1; t >= 0; t--) {
+      stackB.push(pendB[t]);
+      stackA.push(pendA[t]);
+      stackP.push(pendP[t]);
+    }
+    pendB.length = 0;
+    pendA.length = 0;
+    pendP.length = 0;
+  };
+
+  while (stackP.length > 0) {
+    const b = stackB.pop();
+    const a = stackA.pop();
+    const pointer = stackP.pop() as string;
+    if (b === undefined) {
+      record('added', pointer, undefined, a);
+      continue;
+    }
+    if (a === undefined) {
+      record('removed', pointer, b, undefined);
+      continue;
+    }
+    if (a === b) continue;
+    if (!sameType(b, a)) {
+      record('typeChanged', pointer, b, a);
+      continue;
+    }
+    if (!isComposite(b)) {
+      if (!leafEqual(b, a)) record('changed', pointer, b, a);
+      continue;
+    }
+    if (hashOf(b, index) === hashOf(a, index)) continue;
+    // Only pairs that differ get here, so remembering each costs little even on big trees, and
+    // it is what keeps shared nodes from being reported twice and cycles from looping.
+    const seen = visitedPairs.get(b);
+    if (seen === undefined) visitedPairs.set(b, a);
+    else if (seen === a) continue;
+    else if (seen instanceof Set) {
+      if (seen.has(a)) continue;
+      seen.add(a);
+    } else visitedPairs.set(b, new Set([seen as Value, a]));
+    switch (b.kind) {
+      case 'dict':
+        diffDict(b, a as typeof b, pointer, index, queue);
+        break;
+      case 'list':
+      case 'tuple':
+        diffSequence(b.items, (a as typeof b).items, pointer, index, queue);
+        break;
+      case 'set':
+        diffSet(b.items, (a as typeof b).items, pointer, index, queue);
+        break;
+      case 'object': {
+        const ao = a as typeof b;
+        diffSequence(b.args ?? [], ao.args ?? [], childPointer(pointer, 'args'), index, queue);
+        if (b.state !== undefined || ao.state !== undefined) {
+          if (b.state === undefined || ao.state === undefined || !quickEqual(b.state, ao.state, index)) {
+            queue(b.state, ao.state, childPointer(pointer, 'state'));
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    flush();
+  }
+  onProgress?.(total, total);
+  return { summary, changes, truncated };
+}
+
+type Queue = (b: Value | undefined, a: Value | undefined, pointer: string) => void;
+
+/** Same Python type: kind plus the distinctions the kind alone does not carry. */
+function sameType(b: Value, a: Value): boolean {
+  if (b.kind !== a.kind) return false;
+  switch (b.kind) {
+    case 'bytes':
+      return !b.mutable === !(a as typeof b).mutable;
+    case 'set':
+      return !b.frozen === !(a as typeof b).frozen;
+    case 'dict':
+      return (b.cls ?? '') === ((a as typeof b).cls ?? '');
+    case 'typed':
+      return b.type === (a as typeof b).type;
+    case 'object':
+      return b.cls === (a as typeof b).cls;
+    default:
+      return true;
+  }
+}
+
+/** Equality of two leaves already known to be of the same type. */
+function leafEqual(b: Value, a: Value): boolean {
+  switch (b.kind) {
+    case 'null':
+      return true;
+    case 'bool':
+      return b.value === (a as typeof b).value;
+    case 'int': {
+      const at = (a as typeof b).text;
+      return b.text === at || normalIntText(b.text) === normalIntText(at);
+    }
+    case 'float':
+      // Object.is: NaN equals NaN, -0.0 differs from 0.0.
+      return Object.is(b.value, (a as typeof b).value);
+    case 'str':
+      return b.value === (a as typeof b).value;
+    case 'bytes': {
+      const x = b.value;
+      const y = (a as typeof b).value;
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+      return true;
+    }
+    case 'typed':
+      return b.repr === (a as typeof b).repr;
+    case 'global':
+      return b.name === (a as typeof b).name;
+    default:
+      return false;
+  }
+}
+
+/** Cheap equality for deciding whether a child needs a task at all. */
+function quickEqual(b: Value, a: Value, index: HashIndex): boolean {
+  if (a === b) return true;
+  if (!sameType(b, a)) return false;
+  if (isComposite(b)) return hashOf(b, index) === hashOf(a, index);
+  return leafEqual(b, a);
+}
+
+/** Key identity: str keys by value, other keys by structural hash (their type is part of it). */
+function keyMaps(entries: readonly { key: Value }[], index: HashIndex): { str: Map<string, number>; other: Map<number, number> } {
+  const str = new Map<string, number>();
+  const other = new Map<number, number>();
+  // Later duplicates win, as they do in Python's json.load and dict literals.
+  for (let i = 0; i < entries.length; i++) {
+    const key = entries[i].key;
+    if (key.kind === 'str') str.set(key.value, i);
+    else other.set(hashOf(key, index), i);
+  }
+  return { str, other };
+}
+
+function lookup(maps: { str: Map<string, number>; other: Map<number, number> }, key: Value, index: HashIndex): number | undefined {
+  return key.kind === 'str' ? maps.str.get(key.value) : maps.other.get(hashOf(key, index));
+}
+
+function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, pointer: string, index: HashIndex, queue: Queue): void {
+  const bMaps = keyMaps(b.entries, index);
+  const aMaps = keyMaps(a.entries, index);
+  const matched = new Uint8Array(a.entries.length);
+  for (let i = 0; i < b.entries.length; i++) {
+    const entry = b.entries[i];
+    if (lookup(bMaps, entry.key, index) !== i) continue; // shadowed duplicate
+    const j = lookup(aMaps, entry.key, index);
+    if (j === undefined) {
+      queue(entry.value, undefined, childPointer(pointer, dictKeyToken(entry.key)));
+      continue;
+    }
+    matched[j] = 1;
+    const other = a.entries[j].value;
+    if (!quickEqual(entry.value, other, index)) queue(entry.value, other, childPointer(pointer, dictKeyToken(a.entries[j].key)));
+  }
+  for (let j = 0; j < a.entries.length; j++) {
+    if (matched[j] || lookup(aMaps, a.entries[j].key, index) !== j) continue;
+    queue(undefined, a.entries[j].value, childPointer(pointer, dictKeyToken(a.entries[j].key)));
+  }
+}
+
+function diffSequence(b: readonly Value[], a: readonly Value[], pointer: string, index: HashIndex, queue: Queue): void {
+  // Trim with exact equality first: the common case (a few changes in a long list) never
+  // needs the hash arrays for the untouched ends.
+  let lo = 0;
+  const common = Math.min(b.length, a.length);
+  while (lo < common && quickEqual(b[lo], a[lo], index)) lo++;
+  let bHi = b.length;
+  let aHi = a.length;
+  while (bHi > lo && aHi > lo && quickEqual(b[bHi - 1], a[aHi - 1], index)) {
+    bHi--;
+    aHi--;
+  }
+  if (lo === bHi && lo === aHi) return;
+  const hb = new Float64Array(bHi - lo);
+  const ha = new Float64Array(aHi - lo);
+  const kb = new Int32Array(bHi - lo);
+  const ka = new Int32Array(aHi - lo);
+  const codes = new Map<string, number>();
+  const code = (v: Value): number => {
+    const name = typeName(v);
+    let c = codes.get(name);
+    if (c === undefined) codes.set(name, (c = codes.size));
+    return c;
+  };
+  for (let i = lo; i < bHi; i++) {
+    hb[i - lo] = hashOf(b[i], index);
+    kb[i - lo] = code(b[i]);
+  }
+  for (let j = lo; j < aHi; j++) {
+    ha[j - lo] = hashOf(a[j], index);
+    ka[j - lo] = code(a[j]);
+  }
+  alignSequences(hb, ha, (op, i, j) => {
+    if (op === 'add') queue(undefined, a[lo + j], childPointer(pointer, lo + j));
+    else if (op === 'del') queue(b[lo + i], undefined, childPointer(pointer, lo + i));
+    else queue(b[lo + i], a[lo + j], childPointer(pointer, lo + j));
+  }, { kindsA: kb, kindsB: ka });
+}
+
+/** The Python type of a node as `sameType` sees it, as one string. */
+function typeName(v: Value): string {
+  switch (v.kind) {
+    case 'bytes':
+      return v.mutable ? 'bytearray' : 'bytes';
+    case 'set':
+      return v.frozen ? 'frozenset' : 'set';
+    case 'dict':
+      return v.cls ? `dict:${v.cls}` : 'dict';
+    case 'typed':
+      return `typed:${v.type}`;
+    case 'object':
+      return `object:${v.cls}`;
+    default:
+      return v.kind;
+  }
+}
+
+function diffSet(b: readonly Value[], a: readonly Value[], pointer: string, index: HashIndex, queue: Queue): void {
+  // A multiset match on hashes: an item present on both sides (as often) is unchanged.
+  const available = new Map<number, number[]>();
+  for (let j = 0; j < a.length; j++) {
+    const h = hashOf(a[j], index);
+    const list = available.get(h);
+    if (list) list.push(j);
+    else available.set(h, [j]);
+  }
+  const used = new Uint8Array(a.length);
+  for (let i = 0; i < b.length; i++) {
+    const list = available.get(hashOf(b[i], index));
+    const j = list?.pop();
+    if (j === undefined) queue(b[i], undefined, childPointer(pointer, i));
+    else used[j] = 1;
+  }
+  for (let j = 0; j < a.length; j++) if (!used[j]) queue(undefined, a[j], childPointer(pointer, j));
+}
+
+/** Distinct nodes under `root` (each shared composite once), iteratively. */
+function countNodes(root: Value): number {
+  const seen = new Set<Value>();
+  const stack: Value[] = [root];
+  let count = 0;
+  while (stack.length > 0) {
+    const v = stack.pop() as Value;
+    count++;
+    switch (v.kind) {
+      case 'list':
+      case 'tuple':
+      case 'set':
+        if (seen.has(v)) break;
+        seen.add(v);
+        for (const item of v.items) stack.push(item);
+        break;
+      case 'dict':
+        if (seen.has(v)) break;
+        seen.add(v);
+        for (const e of v.entries) stack.push(e.key, e.value);
+        break;
+      case 'object':
+        if (seen.has(v)) break;
+        seen.add(v);
+        if (v.args) for (const item of v.args) stack.push(item);
+        if (v.state !== undefined) stack.push(v.state);
+        break;
+      default:
+        break;
+    }
+  }
+  return count;
+}
