@@ -277,6 +277,7 @@ emit(json.dumps(state, indent=2))
       expect(f.offset, c.name).toBe(c.first);
       expect(f.message, c.name).toContain(`${c.count} NUL bytes`);
       expect(f.message, c.name).toContain(c.tail ? 'zero-filled tail' : 'overwritten with zeros');
+      expect(f.message, c.name).toContain(c.name === 'appended tail' ? 'Truncating the file at byte' : 'data after that point is lost');
     });
   });
 

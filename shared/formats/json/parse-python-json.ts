@@ -126,6 +126,7 @@ class Parser {
   private longIntPointer = '';
   private longIntCount = 0;
   private readonly keyCache: (string | undefined)[] = new Array(4096);
+  private lcMemo = { offset: 0, line: 1, lineStart: 0, column: 1 };
 
   constructor(
     private readonly b: Uint8Array,
@@ -265,7 +266,7 @@ class Parser {
       this.fail(
         'json.syntax',
         pos,
-        `The JSON value ends at byte ${pos} but the file goes on: ${describeAt(b, pos)} follows at line ${lineCol(b, pos).line}. ` +
+        `The JSON value ends at byte ${pos} but the file goes on: ${describeAt(b, pos)} follows at ${this.lcText(pos)}. ` +
           'Python\'s json.load fails with "Extra data". Two writes may have landed in the same file (a second writer, or a ' +
           'shorter state written over a longer one without truncating); fall back to an earlier healthy generation.',
         '',
@@ -434,7 +435,7 @@ class Parser {
                 this.fail(
                   'json.syntax',
                   i,
-                  `Invalid \\u escape at byte ${i} (${lineColText(b, i)}) ${this.stringContext(isKey)}: expected four hex digits, found ${describeAt(b, p)}. ` +
+                  `Invalid \\u escape at byte ${i} (${this.lcText(i)}) ${this.stringContext(isKey)}: expected four hex digits, found ${describeAt(b, p)}. ` +
                     'Python\'s json.load fails with "Invalid \\uXXXX escape". The file was damaged or written by a broken encoder; fall back to an earlier healthy generation.',
                   this.stringPointer(isKey),
                 );
@@ -454,7 +455,7 @@ class Parser {
             this.fail(
               'json.syntax',
               i,
-              `Invalid escape ${describeAt(b, i + 1).replace(/^'/, "'\\")} at byte ${i} (${lineColText(b, i)}) ${this.stringContext(isKey)}: only \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX are allowed. ` +
+              `Invalid escape ${describeAt(b, i + 1).replace(/^'/, "'\\")} at byte ${i} (${this.lcText(i)}) ${this.stringContext(isKey)}: only \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX are allowed. ` +
                 'Python\'s json.load fails with "Invalid \\escape". The file was damaged or written by a broken encoder; fall back to an earlier healthy generation.',
               this.stringPointer(isKey),
             );
@@ -470,7 +471,7 @@ class Parser {
         this.fail(
           'json.syntax',
           i,
-          `A raw control character (U+${hex4(c)}) sits inside a string at byte ${i} (${lineColText(b, i)}) ${this.stringContext(isKey)}. ` +
+          `A raw control character (U+${hex4(c)}) sits inside a string at byte ${i} (${this.lcText(i)}) ${this.stringContext(isKey)}. ` +
             'JSON requires it escaped, and Python\'s json.load fails with "Invalid control character". The string was probably ' +
             'written by hand or by a non-JSON writer, or two writes were spliced; fall back to an earlier healthy generation.',
           this.stringPointer(isKey),
@@ -493,7 +494,7 @@ class Parser {
       this.fail(
         'json.syntax',
         i,
-        `Invalid UTF-8 at byte ${i} (${lineColText(b, i)}) ${this.stringContext(isKey)}: byte 0x${hex2(b[i])} does not start a valid character. ` +
+        `Invalid UTF-8 at byte ${i} (${this.lcText(i)}) ${this.stringContext(isKey)}: byte 0x${hex2(b[i])} does not start a valid character. ` +
           'Python decodes the whole file first, so json.load fails with UnicodeDecodeError. The bytes were damaged or written in another ' +
           'encoding (e.g. latin-1); fall back to an earlier healthy generation.',
         this.stringPointer(isKey),
@@ -519,7 +520,7 @@ class Parser {
         this.fail(
           'json.syntax',
           p,
-          `The number at byte ${p} (${lineColText(b, p)}) ${this.inWhere()} has a leading zero, which JSON forbids. ` +
+          `The number at byte ${p} (${this.lcText(p)}) ${this.inWhere()} has a leading zero, which JSON forbids. ` +
             'Python\'s json.load stops there. The file was not written by a JSON encoder or was damaged; fall back to an earlier healthy generation.',
           this.valuePointer(),
         );
@@ -604,7 +605,7 @@ class Parser {
         this.fail(
           'json.syntax',
           p,
-          `Expected a value at byte ${p} (${lineColText(b, p)}) ${this.inWhere()}, found ${describeToken(b, p)}; the only bare words JSON ` +
+          `Expected a value at byte ${p} (${this.lcText(p)}) ${this.inWhere()}, found ${describeToken(b, p)}; the only bare words JSON ` +
             'allows are true, false, null, NaN, Infinity and -Infinity. Python\'s json.load fails with "Expecting value". ' +
             'The file was damaged or is not JSON; fall back to an earlier healthy generation.',
           this.valuePointer(),
@@ -629,7 +630,7 @@ class Parser {
     this.fail(
       'json.syntax',
       pos,
-      `Expected ${expected} at byte ${pos} (${lineColText(b, pos)}) ${context}, found ${describeAt(b, pos)}. ` +
+      `Expected ${expected} at byte ${pos} (${this.lcText(pos)}) ${context}, found ${describeAt(b, pos)}. ` +
         `Python's json.load fails here with "${pythonSays}". The file was damaged, spliced by two writers, or written by something ` +
         'that is not a JSON encoder; fall back to an earlier healthy generation.',
       pointer ?? (this.stack.length > 0 ? this.valuePointer() : ''),
@@ -655,7 +656,7 @@ class Parser {
     this.fail(
       'json.truncated',
       n,
-      `The file ends too early at byte ${n} (${lineColText(b, n)}): it stops ${context}, with ${openText}. ` +
+      `The file ends too early at byte ${n} (${this.lcText(n)}): it stops ${context}, with ${openText}. ` +
         `The writer was probably killed mid-write (OOM, shutdown, eviction). Python's json.load fails with "${pythonSays}". ` +
         'Fall back to the newest earlier generation that is healthy.',
       this.stack.length > 0 ? this.valuePointer() : '',
@@ -668,17 +669,31 @@ class Parser {
     let runEnd = pos;
     while (runEnd < b.length && b[runEnd] === 0) runEnd++;
     for (let i = pos; i < b.length; i++) if (b[i] === 0) count++;
+    const run = runEnd - pos;
     const toEnd = runEnd === b.length;
+    const plural = (k: number): string => `${k} NUL byte${k === 1 ? '' : 's'}`;
+    const more = count > run ? ` The file holds ${count} NUL bytes in all from that point.` : '';
+    if (this.stack.length === 0 && this.root !== undefined) {
+      // The value itself is whole; only the zeros after it stop Python.
+      this.fail(
+        'json.zero_filled',
+        pos,
+        `The JSON value is complete up to byte ${pos}, but ${plural(count)} follow${count === 1 ? 's' : ''} it (${this.lcText(pos)})` +
+          `${toEnd ? ': a zero-filled tail, typical when the file was extended but the writer or machine died before the new data reached the disk' : ''}. ` +
+          `Python's json.load refuses the file ("Extra data").${more} Truncating the file at byte ${pos} would make it loadable; ` +
+          'otherwise fall back to an earlier healthy generation.',
+        '',
+      );
+    }
     const shape = toEnd
-      ? `The last ${runEnd - pos} bytes are zeros: a zero-filled tail, typical when the machine or the writer died after the file was ` +
+      ? `The last ${run} bytes are zeros: a zero-filled tail, typical when the machine or the writer died after the file was ` +
         'extended but before its data reached the disk.'
-      : `A block of ${runEnd - pos} zero bytes sits in the middle of the data: part of the file was overwritten with zeros ` +
+      : `A block of ${run} zero bytes replaces part of the data: the file was partly overwritten with zeros ` +
         '(a crash during write-back, or a `dd conv=notrunc`).';
-    const more = count > runEnd - pos ? ` The file holds ${count} NUL bytes in all from that point.` : '';
     this.fail(
       'json.zero_filled',
       pos,
-      `The file contains ${count} NUL byte${count === 1 ? '' : 's'}, starting at byte ${pos} (${lineColText(b, pos)}) ${this.inWhere()}. ` +
+      `The file contains ${plural(count)}, starting at byte ${pos} (${this.lcText(pos)}) ${this.inWhere()}. ` +
         `${shape}${more} Python's json.load fails there. The data after that point is lost; fall back to an earlier healthy generation.`,
       this.stack.length > 0 ? this.valuePointer() : '',
     );
@@ -688,7 +703,7 @@ class Parser {
     this.fail(
       'json.too_deep',
       pos,
-      `The data nests more than ${this.maxDepth} levels deep (at byte ${pos}, ${lineColText(this.b, pos)}); decoding stopped there. ` +
+      `The data nests more than ${this.maxDepth} levels deep (at byte ${pos}, ${this.lcText(pos)}); decoding stopped there. ` +
         `Python's json.load stops with RecursionError at about 1000 levels, so no Python program can load this file. ` +
         'It is almost certainly damaged or was produced by a runaway recursive structure; fall back to an earlier healthy generation.',
       '',
@@ -708,7 +723,7 @@ class Parser {
       this.finding(
         'json.duplicate_key',
         'warning',
-        `The key ${quoteKey(key)} appears more than once in the object at ${this.where(where)} (again at byte ${top.keyOffset}, ${lineColText(this.b, top.keyOffset)}). ` +
+        `The key ${quoteKey(key)} appears more than once in the object at ${this.where(where)} (again at byte ${top.keyOffset}, ${this.lcText(top.keyOffset)}). ` +
           'Python keeps only the last value and silently drops the earlier one, so what a resuming job sees may differ from what ' +
           'was meant. Check which writer produced the repeated key before trusting this generation.',
         top.keyOffset,
@@ -727,7 +742,7 @@ class Parser {
       this.finding(
         'json.zero_filled',
         'error',
-        `The file also contains ${count} NUL byte${count === 1 ? '' : 's'} from byte ${first} (${lineColText(b, first)}): part of it was ` +
+        `The file also contains ${count} NUL byte${count === 1 ? '' : 's'} from byte ${first} (${this.lcText(first)}): part of it was ` +
           'zero-filled, typical of a crash during write-back. Fall back to an earlier healthy generation.',
         first,
       ),
@@ -742,7 +757,7 @@ class Parser {
           'error',
           `Python's json.load stops with RecursionError at about 1000 levels; this file nests ${this.deepest} levels` +
             `${this.failure ? ' (at least, before decoding stopped)' : ''}, passing ${PYTHON_JSON_DEPTH_LIMIT} at byte ${this.tooDeepAt} ` +
-            `(${lineColText(this.b, this.tooDeepAt)}). A Python job cannot load it without raising sys.setrecursionlimit; ` +
+            `(${this.lcText(this.tooDeepAt)}). A Python job cannot load it without raising sys.setrecursionlimit; ` +
             'the nesting usually comes from a runaway recursive structure. Fall back to an earlier healthy generation.',
           this.tooDeepAt,
         ),
@@ -778,13 +793,49 @@ class Parser {
   private finding(code: FindingCode, severity: Finding['severity'], message: string, offset?: number, pointer?: string): Finding {
     const f: { -readonly [K in keyof Finding]: Finding[K] } = { code, severity, message, file: this.file };
     if (offset !== undefined) {
-      const lc = lineCol(this.b, offset);
+      const lc = this.lineColAt(offset);
       f.offset = offset;
       f.line = lc.line;
       f.column = lc.column;
     }
     if (pointer !== undefined) f.pointer = pointer;
     return f;
+  }
+
+  /**
+   * `lineCol` with a memo of the last answer: findings come mostly in file order, and a 100 MB
+   * single-line file must not be rescanned from the start for each of them.
+   */
+  private lineColAt(offset: number): { line: number; column: number } {
+    const b = this.b;
+    const end = Math.min(offset, b.length);
+    const c = this.lcMemo;
+    let line = 1;
+    let lineStart = 0;
+    let from = 0;
+    let column = 1;
+    if (end >= c.offset) {
+      line = c.line;
+      lineStart = c.lineStart;
+      from = c.offset;
+      column = c.column;
+    }
+    for (let i = b.indexOf(LF, from); i >= 0 && i < end; i = b.indexOf(LF, i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    if (lineStart > from) {
+      from = lineStart;
+      column = 1;
+    }
+    for (let i = from; i < end; i++) if ((b[i] & 0xc0) !== 0x80) column++;
+    this.lcMemo = { offset: end, line, lineStart, column };
+    return { line, column: column + Math.max(0, offset - end) };
+  }
+
+  private lcText(offset: number): string {
+    const { line, column } = this.lineColAt(offset);
+    return `line ${line}, column ${column}`;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -919,10 +970,6 @@ export function lineCol(b: Uint8Array, offset: number): { line: number; column: 
   return { line, column: column + Math.max(0, offset - end) };
 }
 
-function lineColText(b: Uint8Array, offset: number): string {
-  const { line, column } = lineCol(b, offset);
-  return `line ${line}, column ${column}`;
-}
 
 /** A short description of what sits at `pos`, for "found …" in messages. */
 function describeAt(b: Uint8Array, pos: number): string {
