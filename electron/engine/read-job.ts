@@ -4,29 +4,12 @@
  * text with the line/column of each finding's byte offset. Both are capped so an editor stays
  * fluid; the note says how much is shown.
  */
-import type { TextLocation } from '../../shared/api/contract';
 import { decodeFile } from '../../shared/checks/analyze-file';
 import { renderCanonical } from '../../shared/render/canonical-json';
 import { renderRaw } from '../../shared/render/raw-text';
 import { readAndHash, readHead } from './read-file';
 import { formatFromName, megabytes } from './run-job';
 import type { ReadJob, ReadReply } from './worker-protocol';
-
-function keyedLocations(
-  raw: unknown,
-  prefix: 'pointer' | 'offset',
-): Record<string, TextLocation> {
-  const out: Record<string, TextLocation> = {};
-  const entries: Iterable<[unknown, unknown]> = raw instanceof Map ? raw.entries() : Object.entries((raw ?? {}) as Record<string, unknown>);
-  for (const [key, loc] of entries) {
-    if (!loc || typeof loc !== 'object') continue;
-    const { line, column } = loc as { line?: unknown; column?: unknown };
-    if (typeof line !== 'number' || typeof column !== 'number') continue;
-    const k = String(key);
-    out[k.startsWith(`${prefix}:`) ? k : `${prefix}:${k}`] = { line, column };
-  }
-  return out;
-}
 
 /** Decode one file for the value view: canonical text when it decodes, the raw text otherwise. */
 export async function runRead(job: ReadJob): Promise<ReadReply> {
@@ -43,7 +26,7 @@ export async function runRead(job: ReadJob): Promise<ReadReply> {
       text: raw.text,
       truncated: true,
       note: `Showing the first ${megabytes(head.bytes.length)} of ${megabytes(head.size)} as stored: the file is too large to decode here.`,
-      locations: keyedLocations(raw.locations, 'offset'),
+      locations: raw.locations,
       findings: [],
     };
   }
@@ -58,7 +41,7 @@ export async function runRead(job: ReadJob): Promise<ReadReply> {
       text: rendered.text,
       truncated: rendered.truncated,
       ...(rendered.truncated ? { note: `Showing the first ${megabytes(job.maxChars)} of the decoded value; use \`ckpt-doctor inspect\` for all of it.` } : {}),
-      locations: keyedLocations(rendered.locations, 'pointer'),
+      locations: rendered.locations,
       findings: decoded.result.findings,
     };
   }
@@ -72,7 +55,7 @@ export async function runRead(job: ReadJob): Promise<ReadReply> {
     text: raw.text,
     truncated: raw.truncated,
     ...(raw.truncated ? { note: `Showing the first ${megabytes(job.maxChars)} of the file as stored; it could not be decoded.` } : {}),
-    locations: keyedLocations(raw.locations, 'offset'),
+    locations: raw.locations,
     findings: decoded.result.findings,
   };
 }
