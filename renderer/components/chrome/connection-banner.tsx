@@ -17,7 +17,7 @@ export function ConnectionBanner() {
         <span>
           {hasSnapshot ? 'What you see may be out of date. ' : ''}
           {connection.attempt > 3
-            ? `Still trying (attempt ${connection.attempt}, next in ${seconds} s). Is ckpt-doctor serve still running, and the SSH tunnel still open?`
+            ? `Still trying (attempt ${connection.attempt}, next in ${seconds} s). Is ckpt-doctor serve still running, and the SSH tunnel still open? If you restarted it, open the new address it printed: the token changes on every start.`
             : 'The connection dropped; retrying.'}
         </span>
       </div>

@@ -22,7 +22,7 @@ function TabBody({ tab, generation }: { readonly tab: DetailTab; readonly genera
   switch (tab) {
     case 'value':
       return (
-        <div className="value-tab">
+        <div className={`value-tab${generation.findings.length === 0 ? ' no-findings' : ''}`}>
           <FindingsList generation={generation} />
           <ValuePane label={generation.label} />
         </div>

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderWithStore } from '../../test-support/render-with-store';
 import { brokenRing, family, finding, generation, healthyNumbered, root, snapshot } from '../../test-support/workspace-fixtures';
-import { FallbackBanner } from './fallback-banner';
+import { FallbackBanner, firstSentence } from './fallback-banner';
 
 afterEach(cleanup);
 
@@ -36,5 +36,12 @@ describe('FallbackBanner', () => {
     const trainer = healthyNumbered();
     renderWithStore(<FallbackBanner family={trainer} />, snapshot(1, [root('/runs/trainer', [trainer])]));
     expect(screen.queryByTestId('fallback-banner')).toBeNull();
+  });
+});
+
+describe('firstSentence', () => {
+  it('cuts at the end of the first sentence, not at a dot inside a file name', () => {
+    expect(firstSentence('agent.json ends at byte 3162. The writer was killed.')).toBe('agent.json ends at byte 3162.');
+    expect(firstSentence('No full stop here')).toBe('No full stop here');
   });
 });

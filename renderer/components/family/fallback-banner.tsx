@@ -8,6 +8,15 @@ import { currentGeneration, fallbackGeneration } from '../../store/selectors';
 import { RelativeTime } from '../common/relative-time';
 import { StopIcon } from '../common/icons';
 
+/**
+ * The first sentence of a finding message: the banner says what broke, the findings list below
+ * has the whole explanation. A period inside a file name (`agent.1.json`) does not end a sentence.
+ */
+export function firstSentence(message: string): string {
+  const end = message.search(/[.!?](\s|$)/);
+  return end < 0 ? message : message.slice(0, end + 1);
+}
+
 /** Shown when the current generation is missing or has an error; nothing otherwise. */
 export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
   const fallbackSelected = useAppStore((s) => s.fallbackSelected);
@@ -17,6 +26,7 @@ export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
   const fallback = fallbackGeneration(family);
   const firstError = current?.findings.find((f) => f.severity === 'error');
   const fallbackShown = fallback !== null && selectedGenerationId === fallback.id;
+  const reason = firstError ? firstSentence(firstError.message) : null;
 
   return (
     <section className="fallback-banner" data-testid="fallback-banner" aria-labelledby="fallback-title" data-fallback={fallback?.label ?? ''}>
@@ -33,7 +43,11 @@ export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
             'No current generation could be determined'
           )}
         </h2>
-        {firstError ? <p className="banner-reason">{firstError.message}</p> : null}
+        {reason ? (
+          <p className="banner-reason" title={firstError!.message}>
+            {reason}
+          </p>
+        ) : null}
         <p className="banner-fallback">
           {fallback ? (
             <>

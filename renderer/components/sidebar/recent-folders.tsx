@@ -36,7 +36,8 @@ export function RecentFolders() {
             >
               <FolderIcon size={12} />
               <span className="recent-name">{baseName(path)}</span>
-              <span className="recent-path">{path}</span>
+              {/* Right-to-left so a long path is cut at its start; the marks keep its slashes in place. */}
+              <span className="recent-path">{`\u200e${path}\u200e`}</span>
             </button>
           </li>
         ))}

@@ -8,8 +8,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { FamilySummary, RootState } from '../../../shared/model/workspace';
 import { baseName, relativeTo } from '../../format/paths';
 import { useAppStore } from '../../store/app-store';
-import { HealthBadge, HealthIcon } from '../common/health-badge';
-import { ChevronIcon, CloseIcon, FolderIcon } from '../common/icons';
+import { HealthBadge } from '../common/health-badge';
+import { ChevronIcon, CloseIcon, FolderIcon, StackIcon } from '../common/icons';
 
 type Item = { readonly key: string; readonly kind: 'root'; readonly root: RootState } | { readonly key: string; readonly kind: 'family'; readonly family: FamilySummary; readonly root: RootState };
 
@@ -202,12 +202,12 @@ export function RootTree() {
                       data-health={family.health}
                       title={`${family.dir}/${family.name}`}
                     >
-                      <div className="tree-row family-row">
-                        <span className={`family-icon health-fg-${family.health}`}>
-                          <HealthIcon health={family.health} size={12} />
+                      <div className={`tree-row family-row${sub ? ' with-sub' : ''}`}>
+                        <span className="family-icon">
+                          <StackIcon size={12} />
                         </span>
                         <span className="tree-label">
-                          {family.name}
+                          <span className="tree-name">{family.name}</span>
                           {sub ? <span className="tree-sub">{sub}</span> : null}
                         </span>
                         <HealthBadge health={family.health} />
