@@ -244,7 +244,7 @@ function familyText(dir: string, family: FamilySummary, paint: Paint): string {
     const role = g.id === family.currentId ? 'current ' : g.id === family.fallbackId ? 'fallback' : '        ';
     const label = g.label.length > width ? `${g.label.slice(0, width - 1)}…` : g.label.padEnd(width);
     const schema = g.schemaVersion ? paint.dim(`  schema ${g.schemaVersion}`) : '';
-    lines.push(`  ${healthWord(g, paint)}  ${label}  ${role}${schema}`);
+    lines.push(`  ${healthWord(g, paint)}  ${label}  ${role}${schema}`.trimEnd());
     const shown = g.findings.filter((f) => f.severity !== 'info' || g.health !== 'healthy').slice(0, MAX_FINDINGS_SHOWN);
     for (const f of shown) lines.push(`      ${findingLine(f, paint)}`);
     const hidden = g.findings.length - shown.length;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/api/contract';
@@ -128,6 +128,39 @@ describe('engine scanning', () => {
     await waitFor(engine, (s) => s.progress === null && mainPaths(s).length === 6);
     expect(seen.some((p) => p !== null && p.total === 6)).toBe(true);
     expect(engine.getSnapshot().progress).toBeNull();
+  });
+
+  it('hashes a file above the size limit without decoding it, and shows its head raw', async () => {
+    writeNumbered(root, 2);
+    const engine = await createEngine({ settingsPath, host: 'serve', roots: [root], watch: false, maxAnalyzeBytes: 20, maxTextChars: 10 });
+    engines.push(engine);
+    await engine.whenIdle();
+    const family = familyWith(engine.getSnapshot(), 'ckpt_001.json')!;
+    const gen = family.generations.find((g) => g.mainPath === 'ckpt_001.json')!;
+    expect(gen.findings.map((f) => f.code)).toContain('file.too_large');
+    expect(gen.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const content = await engine.readGeneration(gen.id);
+    expect(content).toMatchObject({ view: 'raw', truncated: true });
+    expect(content.text.length).toBeLessThanOrEqual(10);
+    expect(content.note).toMatch(/too large/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports a file it may not read as file.unreadable, and a folder it may not list on the root', async () => {
+    writeNumbered(root, 2);
+    await chmod(join(root, 'ckpt_001.json'), 0o000);
+    await mkdir(join(root, 'locked'));
+    await chmod(join(root, 'locked'), 0o000);
+    try {
+      const engine = await start({ watch: false });
+      await engine.whenIdle();
+      const gen = familyWith(engine.getSnapshot(), 'ckpt_001.json')!.generations.find((g) => g.mainPath === 'ckpt_001.json')!;
+      expect(gen.findings.map((f) => f.code)).toContain('file.unreadable');
+      expect(gen.healthy).toBe(false);
+      expect(engine.getSnapshot().roots[0].error).toMatch(/locked/);
+    } finally {
+      await chmod(join(root, 'ckpt_001.json'), 0o644);
+      await chmod(join(root, 'locked'), 0o755);
+    }
   });
 
   it('marks a root that disappears as missing, and finds it again on rescan', async () => {
