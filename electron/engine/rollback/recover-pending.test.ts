@@ -10,7 +10,7 @@ import { readHistory } from './audit-log';
 import { executeRollback } from './execute-rollback';
 import { isOurTempName, journalPath } from './journal';
 import { planRollback } from './plan';
-import { recoverPending } from './recover-pending';
+import { findPendingJournals, recoverPending } from './recover-pending';
 import { snapshotTree } from './test-support/folder-tree';
 import { bundleChild, startOperationChild } from './test-support/operation-child';
 import { makeRing, makeTriple, rewriteFile, sha256Of } from './test-support/python-checkpoints';
@@ -68,6 +68,7 @@ describe('recoverPending', () => {
     const written = await makeTriple(dir, 'run', 2);
     const child = await pausedAt(written, 'write.renamed:run.pkl');
     try {
+      expect(await findPendingJournals(root)).toEqual([dir]);
       const before = await snapshotTree(dir);
       expect(await recoverPending(dir, { roots: [root] })).toMatchObject({ kind: 'refused', code: 'operation_in_progress' });
       expect(await snapshotTree(dir)).toEqual(before);
@@ -80,6 +81,7 @@ describe('recoverPending', () => {
     const history = await readHistory(dir);
     expect(history).toHaveLength(1);
     expect(history[0].recovered).toBe(true);
+    expect(await findPendingJournals(root)).toEqual([]);
     if (result.kind === 'ok') expect(result.message).toMatch(/was completed/);
   });
 

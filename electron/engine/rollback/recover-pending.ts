@@ -9,7 +9,7 @@
  * interruption; recovery then touches nothing, keeps the journal under another name and says so.
  * A journal whose owner is still running (the CLI in another terminal) is left alone.
  */
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkStateDir, confinePaths, refuse, resolveFamilyFolder, type FamilyFolder } from './folder-access';
 import { journalOwner, lockFolder } from './folder-lock';
@@ -39,6 +39,36 @@ export async function recoverPending(dir: string, options: RecoveryOptions = {})
   } finally {
     release();
   }
+}
+
+/**
+ * Folders under `root` (itself included) that hold a pending journal, for the engine to pass to
+ * `recoverPending` on start. Skips `.git`, `node_modules` and our own folders, and does not
+ * follow symbolic links.
+ */
+export async function findPendingJournals(root: string, maxDepth = 8): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string, depth: number) => {
+    try {
+      await access(join(dir, STATE_DIR_NAME, 'journal.json'));
+      found.push(dir);
+    } catch {
+      // No journal here.
+    }
+    if (depth >= maxDepth) return;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name === STATE_DIR_NAME || entry.name === '.git' || entry.name === 'node_modules') continue;
+      await walk(join(dir, entry.name), depth + 1);
+    }
+  };
+  await walk(root, 0);
+  return found;
 }
 
 async function recoverLocked(folder: FamilyFolder, options: RecoveryOptions): Promise<RecoveryResult> {

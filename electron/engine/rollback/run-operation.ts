@@ -58,7 +58,7 @@ export async function runOperation(folder: FamilyFolder, spec: OperationSpec, op
   if (pending.kind === 'ok') {
     return refuse(
       'journal_pending',
-      `An earlier ${pending.journal.op} of ${pending.journal.family} in ${folder.dir} was interrupted and is not settled yet. Checkpoint Doctor finishes or undoes it on start; restart it (or run recovery), review the family again, then retry.`,
+      `An earlier ${pending.journal.op} of ${pending.journal.family} in ${folder.dir} is still running or was interrupted and is not settled yet. Checkpoint Doctor finishes or undoes an interrupted one on start; wait for it or restart Checkpoint Doctor, review the family again, then retry.`,
     );
   }
   if (pending.kind === 'unreadable') {
