@@ -135,7 +135,8 @@ async function resolveTarget(given: string): Promise<Target> {
 
 /** How a family's folder is written in output: the folder as given, joined with the sub-folder. */
 function displayDir(target: Target, family: FamilySummary): string {
-  return join(target.folderGiven, relative(target.folderAbs, family.dir));
+  const dir = join(target.folderGiven, relative(target.folderAbs, family.dir));
+  return dir.length > 1 ? dir.replace(/[\\/]+$/, '') : dir;
 }
 
 interface JsonFinding {

@@ -286,6 +286,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
+  // Every client gets the same events: serialise each once, not once per connection.
+  const encoded = new WeakMap<EngineEvent, string>();
+  const encodeEvent = (event: EngineEvent): string => {
+    let text = encoded.get(event);
+    if (text === undefined) {
+      text = JSON.stringify({ kind: 'event', event } satisfies ServerMessage);
+      encoded.set(event, text);
+    }
+    return text;
+  };
+
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     let url: URL;
@@ -323,6 +334,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (ws.readyState !== ws.OPEN) return;
       ws.send(JSON.stringify(message));
     };
+    const sendEvent = (event: EngineEvent): void => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeEvent(event));
+    };
 
     // A slow client gets the newest snapshot once it catches up instead of every one in between.
     const flush = (): void => {
@@ -334,7 +348,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       const event = heldSnapshot;
       heldSnapshot = null;
-      send({ kind: 'event', event });
+      sendEvent(event);
     };
 
     const unsubscribe = dispatcher.onEvent((event) => {
@@ -343,7 +357,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         if (!flushTimer) flushTimer = setTimeout(flush, 200);
         return;
       }
-      send({ kind: 'event', event });
+      sendEvent(event);
     });
     send({ kind: 'event', event: { type: 'snapshot', snapshot: engine.getSnapshot() } });
 

@@ -163,6 +163,19 @@ describe('engine scanning', () => {
     }
   });
 
+  it('notices a watched folder vanish and come back, without a manual rescan', async () => {
+    writeNumbered(root, 2);
+    const engine = await start();
+    await waitFor(engine, (s) => mainPaths(s).length === 2);
+    await rm(root, { recursive: true });
+    await waitFor(engine, (s) => s.roots[0].status === 'missing');
+    await mkdir(root);
+    writeNumbered(root, 3);
+    await waitFor(engine, (s) => s.roots[0].status === 'ready' && mainPaths(s).length === 3);
+    writeNumbered(root, 1, 3);
+    await waitFor(engine, (s) => mainPaths(s).includes('ckpt_003.json'));
+  });
+
   it('marks a root that disappears as missing, and finds it again on rescan', async () => {
     writeNumbered(root, 2);
     const engine = await start({ watch: false });

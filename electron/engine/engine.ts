@@ -341,6 +341,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const scanOnce = async (entry: RootEntry): Promise<void> => {
     entry.dirty = false;
+    const wasGone = entry.state.status === 'missing' || entry.state.status === 'unreadable';
     if (entry.fresh) {
       entry.cache.clear();
       entry.fresh = false;
@@ -352,6 +353,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       entry.state = { path: entry.ref.path, status: listing.kind === 'missing' ? 'missing' : 'unreadable', error: listing.message, families: [] };
       changed();
       return;
+    }
+    if (wasGone && watchEnabled) {
+      // The folder is back, but a watcher set up on the old one sees nothing inside the new one.
+      // Watch afresh, then list once more to catch anything written before the watch began.
+      await revive(entry);
+      startWatcher(entry);
+      entry.dirty = true;
     }
     const families = await familiesOf(entry, listing.dirs);
     entry.progress = null;
@@ -450,6 +458,41 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
   };
 
+  /**
+   * A folder that was missing or unreadable may be back (a disk mounted again, permissions fixed):
+   * refresh its real path and start a fresh watcher, since the old one watched a folder that went away.
+   */
+  const revive = async (entry: RootEntry): Promise<void> => {
+    try {
+      const real = await fs.realpath(entry.ref.path);
+      entry.ref = { path: entry.ref.path, real };
+    } catch {
+      return; // still gone: the scan reports it
+    }
+    const old = entry.watcher;
+    entry.watcher = null;
+    await old?.close().catch(() => undefined);
+  };
+
+  // Missing folders cannot be watched; look for them every few seconds so one that comes back
+  // is picked up without a manual rescan.
+  const revivalTimer = watchEnabled
+    ? setInterval(() => {
+        for (const entry of roots) {
+          if (entry.state.status !== 'missing' || entry.running) continue;
+          void fs.stat(entry.ref.path).then(
+            async (stats) => {
+              if (!stats.isDirectory() || closed || !roots.includes(entry)) return;
+              await revive(entry);
+              void scan(entry);
+            },
+            () => undefined,
+          );
+        }
+      }, 3000)
+    : null;
+  revivalTimer?.unref();
+
   for (const root of options.roots ?? settings.roots) await openInitialRoot(root);
   if (options.roots && options.host !== 'cli') {
     for (const r of roots) settings = { ...settings, recent: pushRecent(settings.recent, r.ref.path) };
@@ -513,14 +556,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         await Promise.all(
           roots.map(async (entry) => {
             // A folder that was missing may be back (a disk was mounted again).
-            if (entry.state.status === 'missing' || entry.state.status === 'unreadable') {
-              try {
-                const real = await fs.realpath(entry.ref.path);
-                entry.ref = { path: entry.ref.path, real };
-              } catch {
-                // still missing: the scan reports it
-              }
-            }
+            if (entry.state.status === 'missing' || entry.state.status === 'unreadable') await revive(entry);
             entry.fresh = true;
             await scan(entry);
           }),
@@ -611,10 +647,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (closed) return;
       closed = true;
       if (emitTimer) clearTimeout(emitTimer);
+      if (revivalTimer) clearInterval(revivalTimer);
       listeners.clear();
       await Promise.all(roots.map((r) => r.watcher?.close()));
       await pool.close();
       await Promise.all(roots.map((r) => r.running?.catch(() => undefined)));
+      await store.idle();
     },
   };
   return engine;

@@ -126,6 +126,11 @@ export class SettingsStore {
 
   constructor(readonly path: string) {}
 
+  /** Resolves once every queued write has finished (successfully or not). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
   /** Queue a write of `settings`; resolves once it is on disk, rejects with a readable error. */
   save(settings: Settings): Promise<void> {
     const text = `${JSON.stringify({ roots: settings.roots, recent: settings.recent.slice(0, MAX_RECENT) }, null, 2)}\n`;
