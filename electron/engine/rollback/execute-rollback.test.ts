@@ -269,4 +269,61 @@ describe('executeRollback', () => {
     const second = await executeRollback(again, { roots: [root] });
     expect(second).toMatchObject({ kind: 'refused', code: 'not_a_generation' });
   });
+
+  it('undoes itself and says what is on disk when a writer starts after the checks, before anything was replaced', async () => {
+    const written = await makeRing(dir, 'agent', 2);
+    const result = await executeRollback(ringPlan(written), {
+      roots: [root],
+      hooks: {
+        // The job wakes up and rewrites the target between our backup and our write.
+        afterStep: async (step) => {
+          if (step === 'backup.copied:agent.json') await rewriteFile(join(dir, 'agent.1.json'), true);
+        },
+      },
+    });
+    expect(result).toMatchObject({ kind: 'failed', code: 'changed_during_operation', state: { generation: 'old', journalPending: false } });
+    if (result.kind === 'failed') expect(result.message).toContain('agent.1.json');
+    expect(await sha256Of(join(dir, 'agent.json'))).toBe(written['agent.json']);
+    await expect(stat(join(dir, '.ckpt-doctor', 'journal.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readHistory(dir)).toEqual([]);
+  });
+
+  it('puts back the files it already replaced when a writer starts halfway through a three-file set', async () => {
+    const written = await makeTriple(dir, 'run', 2);
+    const members = ['pkl', 'state.json', 'meta.json'];
+    const plan = planRollback({
+      dir,
+      familyName: 'run',
+      current: members.map((m) => ({ path: `run.${m}`, sha256: written[`run.${m}`] })),
+      target: members.map((m) => ({ path: `run.1.${m}`, sha256: written[`run.1.${m}`] })),
+      mapping: members.map((m) => ({ from: `run.1.${m}`, to: `run.${m}` })),
+    });
+    const result = await executeRollback(plan, {
+      roots: [root],
+      hooks: {
+        afterStep: async (step) => {
+          if (step === 'write.dir-synced:run.state.json') await rewriteFile(join(dir, 'run.1.meta.json'), true);
+        },
+      },
+    });
+    expect(result).toMatchObject({ kind: 'failed', code: 'changed_during_operation', state: { generation: 'old', journalPending: false } });
+    // run.pkl and run.state.json had been replaced: both hold their bytes from before again.
+    for (const m of members) expect(await sha256Of(join(dir, `run.${m}`))).toBe(written[`run.${m}`]);
+    expect((await readdir(dir)).filter((n) => n.includes('ckpt-doctor-'))).toEqual([]);
+    expect(await readHistory(dir)).toEqual([]);
+  });
+
+  it('refuses when its own audit log is a link (our writes would follow it)', async () => {
+    const written = await makeRing(dir, 'agent', 2);
+    const outside = await mkdtemp(join(tmpdir(), 'ckpt-outside-'));
+    try {
+      await mkdir(join(dir, '.ckpt-doctor'));
+      await symlink(join(outside, 'audit.jsonl'), join(dir, '.ckpt-doctor', 'audit.jsonl'));
+      const result = await executeRollback(ringPlan(written), { roots: [root], quietPeriodMs: 0 });
+      expect(result).toMatchObject({ kind: 'refused', code: 'bad_path' });
+      expect(await readdir(outside)).toEqual([]);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
 });

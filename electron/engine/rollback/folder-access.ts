@@ -70,7 +70,7 @@ export async function resolveFamilyFolder(dir: string, roots: readonly string[])
   return { kind: 'ok', folder: { dir, dirReal, rootReal } };
 }
 
-/** Refuse when `.ckpt-doctor` exists as something other than a plain folder (a link could lead our writes outside the roots). */
+/** Refuse when `.ckpt-doctor` or the files in it exist as something other than plain folders and files (a link could lead our writes outside the roots). */
 export async function checkStateDir(folder: FamilyFolder): Promise<Refusal | null> {
   for (const sub of [STATE_DIR_NAME, `${STATE_DIR_NAME}/trash`]) {
     try {
@@ -80,6 +80,16 @@ export async function checkStateDir(folder: FamilyFolder): Promise<Refusal | nul
       }
     } catch (error) {
       if (errnoCode(error) !== 'ENOENT') return refuse('bad_path', `${join(folder.dir, sub)} cannot be read (${errnoCode(error) ?? 'error'}).`);
+    }
+  }
+  // The audit log is appended to: a link there would carry our writes wherever it points.
+  for (const file of [`${STATE_DIR_NAME}/audit.jsonl`, `${STATE_DIR_NAME}/journal.json`]) {
+    try {
+      if (!(await lstat(join(folder.dirReal, file))).isFile()) {
+        return refuse('bad_path', `${join(folder.dir, file)} is not a plain file (it is a link or a folder). Move it away; Checkpoint Doctor writes it itself.`);
+      }
+    } catch (error) {
+      if (errnoCode(error) !== 'ENOENT') return refuse('bad_path', `${join(folder.dir, file)} cannot be read (${errnoCode(error) ?? 'error'}).`);
     }
   }
   return null;

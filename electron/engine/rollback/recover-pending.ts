@@ -118,6 +118,8 @@ async function recoverLocked(folder: FamilyFolder, options: RecoveryOptions): Pr
   const base = { op: journal.op, family: journal.family, backupDir: backupDirAbs };
   try {
     const settlement = await settle(ctx, 'forward');
+    // A crash between publishing the journal and dropping its temp name leaves that temp behind.
+    await removeJournalTemps(folder.dirReal, [`journal.json.${journal.id}.tmp`]);
     await ctx.hooks?.afterStep?.('recover.settled');
     switch (settlement.kind) {
       case 'completed':
