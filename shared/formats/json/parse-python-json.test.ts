@@ -437,3 +437,23 @@ emit(json.dumps({"big": [-int('7' * 4301)]}))
     expect(list.kind === 'list' && list.items[0].kind === 'int' ? list.items[0].text : '').toBe(`-${'7'.repeat(4301)}`);
   });
 });
+
+describe('parsePythonJson encodings', () => {
+  it('names UTF-16 and UTF-32 files instead of calling their NULs zero fill', () => {
+    const docs = pyDocs(`
+text = json.dumps({"phase": "lit_review", "n": 1})
+for enc in ('utf-16', 'utf-16-le', 'utf-16-be', 'utf-32', 'utf-32-le', 'utf-32-be'):
+    _out.append(text.encode(enc))
+`);
+    const names = ['UTF-16', 'UTF-16-LE', 'UTF-16-BE', 'UTF-32', 'UTF-32-LE', 'UTF-32-BE'];
+    docs.forEach((doc, i) => {
+      const r = parsePythonJson(doc, 'w.json');
+      expect(r.kind).toBe('corrupt');
+      expect(r.findings.map((f) => [f.code, f.offset])).toEqual([['json.syntax', 0]]);
+      expect(r.findings[0].message).toContain(`encoded as ${names[i]}`);
+    });
+    // Python's own bytes loader detects them too, which the message mentions.
+    const accepted = py(`import json, sys\nd = sys.stdin.buffer.read()\nprint(json.loads(d)["phase"])`, docs[1]).toString().trim();
+    expect(accepted).toBe('lit_review');
+  });
+});

@@ -126,6 +126,8 @@ class Parser {
   private longIntPointer = '';
   private longIntCount = 0;
   private readonly keyCache: (string | undefined)[] = new Array(4096);
+  /** The file is UTF-16/32: its NULs belong to the characters. */
+  private wide = false;
   private lcMemo = { offset: 0, line: 1, lineStart: 0, column: 1 };
 
   constructor(
@@ -143,7 +145,7 @@ class Parser {
     if (this.failure) {
       const f = this.failure;
       this.findings.push(this.finding(f.code, 'error', f.message, f.offset, f.pointer));
-      if (f.code !== 'json.zero_filled') this.reportNulsAfter(f.offset);
+      if (f.code !== 'json.zero_filled' && !this.wide) this.reportNulsAfter(f.offset);
     }
     this.reportDepthAndLongInts();
     if (this.failure) {
@@ -160,6 +162,19 @@ class Parser {
   private parse(): void {
     const b = this.b;
     const n = b.length;
+    const wide = wideEncoding(b);
+    if (wide !== null) {
+      this.wide = true;
+      // Its NUL bytes are part of every character: not zero fill, and not worth a character-by-character complaint.
+      this.fail(
+        'json.syntax',
+        0,
+        `The file is encoded as ${wide}, not UTF-8. Python's json.load(open(path)) reads UTF-8 and fails on it (json.loads on the raw ` +
+          `bytes would auto-detect ${wide}). The writer opened the file with another encoding; re-encode it as UTF-8, or have the ` +
+          `loader open it with encoding='${wide.toLowerCase()}'.`,
+        '',
+      );
+    }
     if (n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
       this.findings.push(
         this.finding(
@@ -910,6 +925,24 @@ function asciiSlice(b: Uint8Array, start: number, end: number): string {
     return String.fromCharCode.apply(null, codes);
   }
   return utf8.decode(b.subarray(start, end));
+}
+
+const JSON_START = new Set([0x7b, 0x5b, 0x22, 0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * UTF-16/UTF-32 text, recognised by its byte-order mark or by NULs interleaved with an ASCII
+ * opening (`{\0"\0`). A zero-filled block cannot look like that: its zeros come in runs.
+ */
+function wideEncoding(b: Uint8Array): string | null {
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return 'UTF-32';
+  if (b.length >= 4 && b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return 'UTF-32';
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return 'UTF-16';
+  if (b.length < 8) return null;
+  if (JSON_START.has(b[0]) && b[1] === 0 && b[2] === 0 && b[3] === 0 && b[4] !== 0 && b[5] === 0 && b[6] === 0 && b[7] === 0) return 'UTF-32-LE';
+  if (b[0] === 0 && b[1] === 0 && b[2] === 0 && JSON_START.has(b[3]) && b[4] === 0 && b[5] === 0 && b[6] === 0 && b[7] !== 0) return 'UTF-32-BE';
+  if (JSON_START.has(b[0]) && b[1] === 0 && b[2] !== 0 && b[3] === 0) return 'UTF-16-LE';
+  if (b[0] === 0 && JSON_START.has(b[1]) && b[2] === 0 && b[3] !== 0) return 'UTF-16-BE';
+  return null;
 }
 
 /**
