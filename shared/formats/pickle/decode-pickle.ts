@@ -87,6 +87,9 @@ class Halt {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_DENSE_MEMO = 1 << 26;
+/** Dicts and sets up to this size look for an equal key by scanning; bigger ones keep an index. */
+const SCAN_LIMIT = 16;
 
 /**
  * Decode a pickle without executing it. `file` is the name findings carry. Never throws.
@@ -102,7 +105,11 @@ class PickleMachine {
   private ops = 0;
   private readonly stack: Value[] = [];
   private readonly marks: number[] = [];
-  private readonly memo = new Map<number, Value>();
+  // Picklers number memo slots 0, 1, 2, …: a dense array, with a map for far-out indices a
+  // hand-made pickle might use.
+  private readonly memo: Value[] = [];
+  private readonly farMemo = new Map<number, Value>();
+  private memoCount = 0;
   private proto = 0;
   private protocol: number | null = null;
   private readonly globals: PickleGlobal[] = [];
@@ -116,6 +123,7 @@ class PickleMachine {
   private firstOutOfBand = -1;
   private readonly extensions = new Map<number, number>();
   private refusedCount = 0;
+  private shortFrame: { readonly at: number; readonly declared: number } | null = null;
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -138,7 +146,7 @@ class PickleMachine {
           ? e.finding
           : this.finding('pickle.invalid', `Checkpoint Doctor could not decode this pickle at byte ${this.opStart} (${String(e)}). ${INVALID_ADVICE}`);
       this.summarise();
-      const partial = this.stack.length > 0 ? this.stack[0] : undefined;
+      const partial = this.salvage();
       return {
         kind: 'corrupt',
         findings: [finding, ...this.findings],
@@ -147,6 +155,28 @@ class PickleMachine {
         globals: this.globals,
       };
     }
+  }
+
+  /**
+   * The value read so far, for a file that stopped early: items waiting above each MARK are put
+   * into the list, dict or set below it, as the APPENDS/SETITEMS that never came would have, so
+   * the person sees everything that was recovered. Returns the bottom of the stack.
+   */
+  private salvage(): Value | undefined {
+    for (let m = this.marks.length - 1; m >= 0; m--) {
+      const mark = this.marks[m];
+      const items = this.stack.splice(mark);
+      const owner = mark > 0 ? this.stack[mark - 1] : undefined;
+      if (!owner) continue;
+      if (owner.kind === 'list' || owner.kind === 'set' || (owner.kind === 'object' && !owner.entries)) {
+        const list = owner.kind === 'object' ? (owner.items ??= []) : owner.items;
+        for (const item of items) list.push(item);
+      } else if (owner.kind === 'dict' || owner.kind === 'object') {
+        const entries = owner.kind === 'dict' ? owner.entries : (owner.entries ??= []);
+        for (let i = 0; i + 1 < items.length; i += 2) entries.push({ key: items[i], value: items[i + 1] });
+      }
+    }
+    return this.stack.length > 0 ? this.stack[0] : undefined;
   }
 
   // ---- findings -----------------------------------------------------------------------------
@@ -164,7 +194,10 @@ class PickleMachine {
   }
 
   private truncated(detail: string): never {
-    throw new Halt(this.finding('pickle.truncated', `The pickle ends at byte ${this.bytes.length} ${detail}, before its STOP opcode. ${TRUNCATED_ADVICE}`));
+    const frame = this.shortFrame
+      ? ` (the FRAME at byte ${this.shortFrame.at} declares ${Number.isFinite(this.shortFrame.declared) ? this.shortFrame.declared : 'more than 2**53'} bytes that are not all there)`
+      : '';
+    throw new Halt(this.finding('pickle.truncated', `The pickle ends at byte ${this.bytes.length} ${detail}, before its STOP opcode${frame}. ${TRUNCATED_ADVICE}`));
   }
 
   // Python would raise while building this value: report it, keep an inert stand-in, go on.
@@ -276,14 +309,21 @@ class PickleMachine {
   }
 
   private memoGet(index: number): void {
-    const v = this.memo.get(index);
+    const v = (index < MAX_DENSE_MEMO ? this.memo[index] : undefined) ?? this.farMemo.get(index);
     if (v === undefined) this.invalid(`Memo entry ${index} is read before anything was stored there (memo value not found)`);
     this.push(v);
   }
 
   private memoPut(index: number): void {
     if (index < 0) this.invalid('The memo index is negative (negative PUT argument)');
-    this.memo.set(index, this.top());
+    const v = this.top();
+    if (index < MAX_DENSE_MEMO && index <= this.memo.length) {
+      if (this.memo[index] === undefined) this.memoCount++;
+      this.memo[index] = v;
+    } else {
+      if (!this.farMemo.has(index)) this.memoCount++;
+      this.farMemo.set(index, v);
+    }
   }
 
   // ---- the loop -----------------------------------------------------------------------------
@@ -311,10 +351,15 @@ class PickleMachine {
         }
         case 0x95: { // FRAME
           const n = this.u64();
-          if (n > b.length - this.pos) this.truncated(`inside a FRAME at byte ${this.opStart} that declares ${n === Infinity ? 'more than 2**53' : n} bytes but only ${b.length - this.pos} remain`);
+          // Python refuses a frame that runs past the end; decoding on recovers what the frame does hold.
+          if (n > b.length - this.pos && this.shortFrame === null) this.shortFrame = { at: this.opStart, declared: n };
           break;
         }
         case 0x2e: // STOP
+          if (this.shortFrame) {
+            const { at, declared } = this.shortFrame;
+            throw new Halt(this.finding('pickle.truncated', `The FRAME at byte ${at} declares ${Number.isFinite(declared) ? declared : 'more than 2**53'} bytes, but the file ends at byte ${b.length}. ${TRUNCATED_ADVICE}`, 'error', at));
+          }
           return this.stop();
 
         // ints
@@ -491,7 +536,7 @@ class PickleMachine {
         case 0x70: this.memoPut(this.memoIndexLine()); break; // PUT
         case 0x71: this.memoPut(this.u8()); break; // BINPUT
         case 0x72: this.memoPut(this.u32()); break; // LONG_BINPUT
-        case 0x94: this.memoPut(this.memo.size); break; // MEMOIZE
+        case 0x94: this.memoPut(this.memoCount); break; // MEMOIZE
 
         // names and calls
         case 0x82: this.pushExtension(this.u8()); break; // EXT1
@@ -712,9 +757,19 @@ class PickleMachine {
     if (args.length !== 3 || cls.kind !== 'global') return { kind: 'object', cls: 'copyreg._reconstructor', args: [...args] };
     const record = this.records.get(cls);
     if (record) record.called = true;
+    const baseName = base.kind === 'global' ? base.name : '';
+    // base.__init__(obj, state): a list or dict subclass gets its contents from the state argument.
+    if (baseName === 'builtins.list' && (state.kind === 'list' || state.kind === 'null')) {
+      const items = state.kind === 'list' ? state.items.slice() : [];
+      this.spend(items.length);
+      return { kind: 'object', cls: cls.name, items };
+    }
+    if (baseName === 'builtins.dict' && (state.kind === 'dict' || state.kind === 'null')) {
+      const entries = state.kind === 'dict' ? state.entries.slice() : [];
+      this.spend(entries.length);
+      return { kind: 'object', cls: cls.name, entries };
+    }
     const obj: ObjectValue = state.kind === 'null' ? { kind: 'object', cls: cls.name } : { kind: 'object', cls: cls.name, args: [state] };
-    if (base.kind === 'global' && base.name === 'builtins.list') obj.items = [];
-    else if (base.kind === 'global' && base.name === 'builtins.dict') obj.entries = [];
     return obj;
   }
 
@@ -766,31 +821,14 @@ class PickleMachine {
     if (target.kind === 'dict') entries = target.entries;
     else if (target.kind === 'object') entries = target.entries ?? (target.entries = []);
     else this.invalid(`SETITEM targets a ${target.kind}, which does not support item assignment`);
-    let index = this.hashIndex.get(target);
     for (let i = 0; i < items.length; i += 2) {
       const key = items[i];
       const value = items[i + 1];
-      const bad = unhashableType(key, (n) => this.spend(n));
-      if (bad) this.refuse(`A dict key of type ${bad}`, `unhashable type: '${bad}'`);
-      const hk = hashKey(key);
-      if (hk !== null) {
-        if (!index) {
-          index = new Map();
-          this.hashIndex.set(target, index);
-          for (let k = 0; k < entries.length; k++) {
-            const existing = hashKey(entries[k].key);
-            if (existing !== null && !index.has(existing)) index.set(existing, k);
-          }
-        }
-        const at = index.get(hk);
-        if (at !== undefined) {
-          // Python keeps the first key object and its position, and takes the new value.
-          entries[at] = { key: entries[at].key, value };
-          continue;
-        }
-        index.set(hk, entries.length);
-      }
-      entries.push({ key, value });
+      this.checkHashable(key, 'A dict key');
+      const at = this.findEqual(target, entries.length, (k) => entries[k].key, key);
+      // Python keeps the first key object and its position, and takes the new value.
+      if (at >= 0) entries[at] = { key: entries[at].key, value };
+      else entries.push({ key, value });
     }
   }
 
@@ -800,25 +838,43 @@ class PickleMachine {
     if (target.kind === 'set') list = target.items;
     else if (target.kind === 'object') list = target.items ?? (target.items = []);
     else this.invalid(`ADDITEMS targets a ${target.kind}, which has no add()`);
-    let index = this.hashIndex.get(target);
+    for (const item of items) {
+      this.checkHashable(item, 'A set item');
+      if (this.findEqual(target, list.length, (k) => list[k], item) < 0) list.push(item);
+    }
+  }
+
+  private checkHashable(v: Value, what: string): void {
+    if (v.kind !== 'tuple' && v.kind !== 'list' && v.kind !== 'dict' && v.kind !== 'set' && !(v.kind === 'bytes' && v.mutable)) return;
+    const bad = unhashableType(v, (n) => this.spend(n));
+    if (bad) this.refuse(`${what} of type ${bad}`, `unhashable type: '${bad}'`);
+  }
+
+  /**
+   * Index of a member Python would call equal to `v` among the `size` members of `owner`, or -1.
+   * Small containers are scanned; larger ones keep an index by hash key, built on first need.
+   * A new member is recorded in the index when it is not found.
+   */
+  private findEqual(owner: Value, size: number, memberAt: (k: number) => Value, v: Value): number {
+    let index = this.hashIndex.get(owner);
+    if (!index && size < SCAN_LIMIT) {
+      for (let k = 0; k < size; k++) if (sameKey(memberAt(k), v)) return k;
+      return -1;
+    }
     if (!index) {
       index = new Map();
-      this.hashIndex.set(target, index);
-      for (let k = 0; k < list.length; k++) {
-        const existing = hashKey(list[k]);
-        if (existing !== null) index.set(existing, k);
+      this.hashIndex.set(owner, index);
+      for (let k = 0; k < size; k++) {
+        const existing = hashKey(memberAt(k));
+        if (existing !== null && !index.has(existing)) index.set(existing, k);
       }
     }
-    for (const item of items) {
-      const bad = unhashableType(item, (n) => this.spend(n));
-      if (bad) this.refuse(`A set item of type ${bad}`, `unhashable type: '${bad}'`);
-      const hk = hashKey(item);
-      if (hk !== null) {
-        if (index.has(hk)) continue;
-        index.set(hk, list.length);
-      }
-      list.push(item);
-    }
+    const hk = hashKey(v);
+    if (hk === null) return -1;
+    const at = index.get(hk);
+    if (at !== undefined) return at;
+    index.set(hk, size);
+    return -1;
   }
 
   // ---- after STOP ---------------------------------------------------------------------------
@@ -871,6 +927,14 @@ class PickleMachine {
       this.findings.push(this.finding('pickle.invalid', `${this.refusedCount - 20} more values could not be rebuilt; only the first 20 are listed.`));
     }
   }
+}
+
+// Python equality of two keys, without building hash keys for the common str/str case.
+function sameKey(a: Value, b: Value): boolean {
+  if (a.kind === 'str' || b.kind === 'str') return a.kind === b.kind && (a as { value: string }).value === (b as { value: string }).value;
+  if (a === b) return true;
+  const ka = hashKey(a);
+  return ka !== null && ka === hashKey(b);
 }
 
 // Python's BUILD merges a dict state into the instance __dict__; keep one dict node with both.

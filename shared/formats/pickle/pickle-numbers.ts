@@ -31,6 +31,7 @@ const STRTOL = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-
 const PYINT_BASE0 = /^\s*([+-]?)(?:0[xX]((?:_?[0-9a-fA-F])+)|0[oO]((?:_?[0-7])+)|0[bB]((?:_?[01])+)|(0(?:_?0)*)|([1-9](?:_?[0-9])*))\s*$/;
 const PYINT_BASE10 = /^\s*([+-]?)([0-9](?:_?[0-9])*)\s*$/;
 const INT64_MAX = (1n << 63n) - 1n;
+const SHORT_DECIMAL = /^-?(?:0|[1-9][0-9]{0,14})$/;
 
 function signed(sign: string, magnitude: bigint): string {
   return (sign === '-' ? -magnitude : magnitude).toString();
@@ -50,6 +51,7 @@ export function parsePythonIntBase0(text: string): string | null {
 
 /** Python's `int(text, 10)` for PUT/GET indices, or null. */
 export function parsePythonIntBase10(text: string): bigint | null {
+  if (SHORT_DECIMAL.test(text)) return BigInt(text);
   const m = PYINT_BASE10.exec(text);
   if (!m) return null;
   const v = BigInt(m[2].replace(/_/g, ''));
@@ -58,6 +60,8 @@ export function parsePythonIntBase10(text: string): bigint | null {
 
 /** The INT opcode's line (without its newline): an int, or a bool for CPython's `I00`/`I01` forms. */
 export function parseIntLine(line: string): { kind: 'int'; text: string } | { kind: 'bool'; value: boolean } | null {
+  // The pickler's own spelling: no sign but '-', no leading zeros, at most 15 digits.
+  if (SHORT_DECIMAL.test(line)) return line === '-0' ? { kind: 'bool', value: false } : { kind: 'int', text: line };
   const m = STRTOL.exec(line);
   if (m) {
     const [, sign, hexDigits, octal, dec] = m;

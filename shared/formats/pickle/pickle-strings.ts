@@ -59,6 +59,11 @@ function decodeUtf8Surrogatepass(bytes: Uint8Array, start: number, end: number):
 /** True latin-1: byte N is code point N (unlike `TextDecoder('latin1')`, which is windows-1252). */
 export function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
   let out = '';
+  // Short runs (names, protocol 0 number lines) are cheaper without the spread call.
+  if (end - start <= 32) {
+    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
+    return out;
+  }
   for (let i = start; i < end; i += 8192) {
     out += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 8192)));
   }

@@ -296,8 +296,23 @@ export function reduceDatetime(args: readonly Value[]): Reduction {
 
 const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat | null>();
 
+// Intl lookups are slow (about a fifth of a millisecond each) and checkpoints repeat their
+// timestamps, so answers are remembered, within a bound.
+const OFFSET_CACHE = new Map<string, number | null>();
+const MAX_CACHED_OFFSETS = 10_000;
+
 // The UTC offset (seconds) a zone has at an instant, from the runtime's own tz database.
 function offsetAt(key: string, epochSeconds: number): number | null {
+  const cacheKey = `${key}|${epochSeconds}`;
+  const cached = OFFSET_CACHE.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const offset = lookUpOffset(key, epochSeconds);
+  if (OFFSET_CACHE.size >= MAX_CACHED_OFFSETS) OFFSET_CACHE.clear();
+  OFFSET_CACHE.set(cacheKey, offset);
+  return offset;
+}
+
+function lookUpOffset(key: string, epochSeconds: number): number | null {
   let fmt = ZONE_FORMATS.get(key);
   if (fmt === undefined) {
     try {

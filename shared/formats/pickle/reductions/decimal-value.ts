@@ -17,7 +17,15 @@ interface Parsed {
 
 const NUMERIC = /^([+-])?(?:(\d(?:_?\d)*)?(?:\.(\d(?:_?\d)*)?)?(?:[eE]([+-]?\d(?:_?\d)*))?|(inf(?:inity)?)|(s?nan)(\d(?:_?\d)*)?)$/i;
 
+// What str(Decimal) writes almost always: sign, digits, optional fraction.
+const PLAIN = /^(-?)(\d+)(?:\.(\d+))?$/;
+
 function parse(text: string): Parsed | null {
+  const plain = PLAIN.exec(text);
+  if (plain) {
+    const f = plain[3] ?? '';
+    return { negative: plain[1] === '-', special: null, digits: (plain[2] + f).replace(/^0+/, '') || '0', exponent: BigInt(-f.length) };
+  }
   const m = NUMERIC.exec(text.trim());
   if (!m) return null;
   const [, sign, intPart, fracPart, exp, inf, nan, payload] = m;
