@@ -80,6 +80,15 @@ describe('snapshotReceived', () => {
     expect(ready.status === 'ready' && ready.content.text).toBe('{"phase": "done"}');
   });
 
+  it('says what is being read while the previous text is still on screen', async () => {
+    store.getState().snapshotReceived(twoRoots(1));
+    api.take('readGeneration').resolve(content(`${ring.id}#agent.json`, 'agent.json'));
+    await flush();
+    store.getState().generationSelected(`${ring.id}#agent.1.json`);
+    const loading = store.getState().content;
+    expect(loading.status === 'loading' && [loading.generationId, loading.path, loading.previous?.path]).toEqual([`${ring.id}#agent.1.json`, 'agent.1.json', 'agent.json']);
+  });
+
   it('moves to the current generation when the selected one is gone', () => {
     store.getState().snapshotReceived(twoRoots(1));
     store.getState().generationSelected(`${ring.id}#agent.2.json`);

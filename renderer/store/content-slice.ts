@@ -16,8 +16,11 @@ import type { SliceCreator } from './slice';
 /** The text being shown, or why not. */
 export type ContentState =
   | { readonly status: 'idle' }
-  /** `previous` is what stays on screen while the same member reloads. */
-  | { readonly status: 'loading'; readonly key: string; readonly previous: GenerationContent | null }
+  /**
+   * `generationId`/`path` name what is being read; `previous` is the text on screen until it
+   * arrives (the same member's older bytes, or another member or generation altogether).
+   */
+  | { readonly status: 'loading'; readonly key: string; readonly generationId: string; readonly path: string; readonly previous: GenerationContent | null }
   | { readonly status: 'ready'; readonly key: string; readonly content: GenerationContent }
   | { readonly status: 'error'; readonly key: string; readonly message: string };
 
@@ -51,12 +54,6 @@ export function contentKey(generation: GenerationSummary, member: string | null)
   return JSON.stringify([generation.id, member ?? generation.mainPath, fingerprint(generation)]);
 }
 
-function sameMember(a: string, b: string): boolean {
-  const [ga, ma] = JSON.parse(a) as string[];
-  const [gb, mb] = JSON.parse(b) as string[];
-  return ga === gb && ma === mb;
-}
-
 export const createContentSlice: SliceCreator<ContentSlice> = ({ api }) => (set, get) => ({
   content: { status: 'idle' },
   selectedMember: null,
@@ -74,12 +71,10 @@ export const createContentSlice: SliceCreator<ContentSlice> = ({ api }) => (set,
     const shown = get().content;
     if (shown.status !== 'idle' && shown.key === key && !(options?.retry && shown.status === 'error')) return;
 
-    let previous: GenerationContent | null = null;
-    if (shown.status === 'ready' && sameMember(shown.key, key)) previous = shown.content;
-    else if (shown.status === 'loading' && sameMember(shown.key, key)) previous = shown.previous;
+    const previous = shown.status === 'ready' ? shown.content : shown.status === 'loading' ? shown.previous : null;
     const sameGeneration = shown.status !== 'idle' && (JSON.parse(shown.key) as string[])[0] === generation.id;
     set({
-      content: { status: 'loading', key, previous },
+      content: { status: 'loading', key, generationId: generation.id, path: member ?? generation.mainPath, previous },
       selectedMember: member,
       revealRequest: sameGeneration ? get().revealRequest : null,
     });

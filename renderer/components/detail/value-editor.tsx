@@ -36,6 +36,9 @@ export function ValueEditor({ content, onRevealed }: { readonly content: Generat
   const shown = useRef<GenerationContent | null>(null);
   const decorations = useRef<ReturnType<CodeEditor['createDecorationsCollection']> | null>(null);
   const model = useRef<ReturnType<typeof monaco.editor.createModel> | null>(null);
+  // The last reveal done, so a reload of the same file (the job wrote again) keeps the person's
+  // scroll position instead of jumping back to the finding.
+  const lastReveal = useRef<{ readonly seq: number; readonly key: string } | null>(null);
 
   useEffect(() => {
     monaco.editor.setTheme(scheme === 'dark' ? EDITOR_THEMES.dark : EDITOR_THEMES.light);
@@ -76,6 +79,9 @@ export function ValueEditor({ content, onRevealed }: { readonly content: Generat
   // Reveal the activated finding: centre its line and mark it.
   useEffect(() => {
     if (!editor || !revealRequest || shown.current !== content) return;
+    const key = `${content.generationId}\n${content.path}`;
+    if (lastReveal.current?.seq === revealRequest.seq && lastReveal.current.key === key) return;
+    lastReveal.current = { seq: revealRequest.seq, key };
     const at = locateFinding(content, revealRequest.finding);
     const shownModel = editor.getModel();
     if (!at || !shownModel || at.line > shownModel.getLineCount()) {
