@@ -12,7 +12,8 @@
  *   set / frozenset        {"$set": [...]} / {"$frozenset": [...]}
  *   bytes / bytearray      {"$bytes": "<base64>", "length": N} / {"$bytearray": ..., "length": N}
  *   stdlib typed value     {"$type": "datetime.datetime", "repr": "...", "str": "..."}
- *   inert object           {"$class": "mod.Qual", "args": [...], "state": ...}  (args/state when present)
+ *   inert object           {"$class": "mod.Qual", "args": [...], "state": ..., "items": [...], "entries": {...}}
+ *                          (each member only when present, as `walk-value.ts` walks objects)
  *   global reference       {"$global": "mod.name"}
  *   dict with non-str keys, a dict subclass, or a key that would read as a tag
  *                          {"$dict": [[key, value], ...], "$class": "collections.OrderedDict"}

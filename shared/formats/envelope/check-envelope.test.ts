@@ -103,13 +103,26 @@ docs.append(json.dumps(envelope(RICH, compact=True, prefix='SHA256:'), default=s
     for (const d of docs) expect(checkEnvelope(decode(d.text), 'x.json').findings).toEqual([]);
   });
 
-  it('accepts a state whose int keys json.load turned into strings', () => {
-    const [doc] = pyEnvelopes(`docs.append(json.dumps(envelope({"by_step": {10: "ten", 9: "nine", 100: "hundred"}, "x": 1})))`);
-    // Python's own loader, re-dumping the reloaded state, disagrees: the key order changed.
-    expect(doc.loaderAccepts).toBe(false);
-    const r = checkEnvelope(decode(doc.text), 'x.json');
-    expect(r.info?.checksum).toBe('ok');
-    expect(r.findings).toEqual([]);
+  it('tells int keys turned into strings apart from a damaged state, as the loader refuses both', () => {
+    const docs = pyEnvelopes(`
+docs.append(json.dumps(envelope({"by_step": {10: "ten", 9: "nine", 100: "hundred"}, "x": [1, {"s": [True, None, 1.5]}], "deep": [[[{12: [], 3: {}}]]], "t": (1, 2)})))
+inner = {"by_step": {10: "ten", 9: [1, {"2": 2, "11": 11}]}}
+docs.append(json.dumps(envelope({"a": inner, "deep": [[[[inner]]]], "plain": {"x": 1}})))
+`);
+    // Python's own loader, re-dumping the reloaded state, refuses both: the key order changed.
+    expect(docs.map((d) => d.loaderAccepts)).toEqual([false, false]);
+    const intKeys = checkEnvelope(decode(docs[0].text), 'x.json');
+    expect(intKeys.info).toMatchObject({ checksum: 'mismatch', convention: 'default' });
+    expect(intKeys.findings.map((f) => [f.code, f.severity])).toEqual([['envelope.checksum_mismatch', 'error']]);
+    expect(intKeys.findings[0].message).toContain('The data is intact');
+    expect(intKeys.findings[0].message).toContain('/state/by_step');
+    expect(intKeys.findings[0].message).toContain('Rolling back will not help');
+    // Mixed int and digit-string keys cannot be told apart: a plain mismatch, with the caveat.
+    const mixed = checkEnvelope(decode(docs[1].text), 'x.json');
+    expect(mixed.info?.checksum).toBe('mismatch');
+    expect(mixed.info?.convention).toBeUndefined();
+    expect(mixed.findings[0].message).toContain('changed or cut');
+    expect(mixed.findings[0].message).toContain('int-looking keys');
   });
 
   it('reports is_complete false as an error and a missing flag as a warning', () => {

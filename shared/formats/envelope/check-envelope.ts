@@ -10,8 +10,10 @@
  * `default`), then with `separators=(',', ':')` (`compact`), which writers also use. A stored
  * `sha256:` prefix, surrounding blanks and upper-case hex are accepted. `json.load` turns int dict
  * keys into strings, so a state whose keys were ints when it was checksummed sorts differently once
- * reloaded ("10" < "9" but 9 < 10); when every key of a dict is a canonical int, that ordering is
- * tried as well before calling it a mismatch. A `null` checksum counts as absent.
+ * reloaded ("10" < "9" but 9 < 10). When restoring int keys reproduces the checksum, the finding
+ * still is a mismatch (a loader recomputing it from the loaded state refuses the file, and so does
+ * every generation written that way) but it says the data is intact and that rolling back will not
+ * help. A `null` checksum counts as absent.
  *
  * Completeness follows the loader's `if not record.get("is_complete")`:
  * - a false-y flag (false, null, 0, "") is an error: the writer never finished;
@@ -103,6 +105,7 @@ export function checkEnvelope(value: Value, file: string, options?: CheckEnvelop
       convention = verdict.convention;
     } else {
       checksum = 'mismatch';
+      convention = verdict.convention;
       finding('envelope.checksum_mismatch', 'error', verdict.message, '/checksum');
     }
     if (completeValue === undefined) {
@@ -122,7 +125,9 @@ export function checkEnvelope(value: Value, file: string, options?: CheckEnvelop
   return { info, findings, schemaVersion: version.text };
 }
 
-type ChecksumVerdict = { readonly kind: 'ok'; readonly convention: 'default' | 'compact' } | { readonly kind: 'mismatch'; readonly message: string };
+type ChecksumVerdict =
+  | { readonly kind: 'ok'; readonly convention: 'default' | 'compact' }
+  | { readonly kind: 'mismatch'; readonly message: string; readonly convention?: 'default' | 'compact' };
 
 function verifyChecksum(state: Value, stored: Value): ChecksumVerdict {
   const what = 'json.dumps(state, sort_keys=True, default=str)';
@@ -135,15 +140,29 @@ function verifyChecksum(state: Value, stored: Value): ChecksumVerdict {
   const storedHex = stored.value.trim().toLowerCase().replace(/^sha-?256:/, '');
   let defaultHex: string;
   let compactHex: string | null = null;
+  let intKeyed: string | null = null;
   try {
     defaultHex = sha256Hex(pythonJsonDumps(state, { sortKeys: true, defaultStr: true }));
     if (defaultHex === storedHex) return { kind: 'ok', convention: 'default' };
     compactHex = sha256Hex(pythonJsonDumps(state, { sortKeys: true, defaultStr: true, separators: [',', ':'] }));
     if (compactHex === storedHex) return { kind: 'ok', convention: 'compact' };
-    const asInts = withIntKeys(state);
-    if (asInts !== null) {
-      if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true })) === storedHex) return { kind: 'ok', convention: 'default' };
-      if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true, separators: [',', ':'] })) === storedHex) return { kind: 'ok', convention: 'compact' };
+    intKeyed = firstIntKeyedDict(state);
+    if (intKeyed !== null) {
+      const asInts = withIntKeys(state);
+      let convention: 'default' | 'compact' | null = null;
+      if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true })) === storedHex) convention = 'default';
+      else if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true, separators: [',', ':'] })) === storedHex) convention = 'compact';
+      if (convention !== null) {
+        return {
+          kind: 'mismatch',
+          convention,
+          message:
+            `The stored checksum matches the state only when the keys of ${intKeyed === '' ? 'the state' : `/state${intKeyed}`} (and dicts like it) are read back as ints: the writer checksummed a dict with int keys, ` +
+            `and JSON turned them into strings, which sort differently ("10" before "9"). The data is intact, but a loader that recomputes the checksum from the loaded state ` +
+            `(like seed 003's load_checkpoint_safe) refuses this checkpoint, and every other generation written the same way. ` +
+            'Rolling back will not help: fix the loader (or store str keys) instead.',
+        };
+      }
     }
   } catch (e) {
     if (!(e instanceof PythonJsonDumpsError)) throw e;
@@ -155,9 +174,14 @@ function verifyChecksum(state: Value, stored: Value): ChecksumVerdict {
   const shape = /^[0-9a-f]{64}$/.test(storedHex)
     ? ''
     : ` The stored value is not 64 hex digits${/^[0-9a-f]+$/.test(storedHex) ? ` (${storedHex.length} digits: another hash, e.g. md5 or sha1?)` : ''}.`;
-  const caveat = holdsUnreproducibleStr(state)
+  let caveat = holdsUnreproducibleStr(state)
     ? ' Note: the state holds objects whose Python str() includes a memory address or a type this tool cannot see, so the recomputed text may differ from what Python wrote.'
     : '';
+  if (intKeyed !== null) {
+    caveat +=
+      ` Note: ${intKeyed === '' ? 'the state' : `/state${intKeyed}`} has only int-looking keys; if some such dicts had int keys when the checksum was computed, ` +
+      'no JSON round trip can reproduce it and the data may be intact (the loader still refuses it).';
+  }
   return {
     kind: 'mismatch',
     message:
@@ -219,48 +243,51 @@ function truthy(v: Value): boolean {
 
 const CANONICAL_INT = /^-?(?:0|[1-9][0-9]*)$/;
 
-/**
- * The state with the keys of every all-int-looking dict turned back into ints, or null when there
- * is no such dict. Rebuilt iteratively so deep states cannot overflow.
- */
-function withIntKeys(state: Value): Value | null {
-  let found = false;
+/** Pointer (inside the state) of the first dict whose keys all look like ints, or null. */
+function firstIntKeyedDict(state: Value): string | null {
+  let found: string | null = null;
   walkValue(state, {
     enter: (e) => {
       const v = e.value;
-      if (v.kind === 'dict' && v.entries.length > 1 && v.entries.every((x) => x.key.kind === 'str' && CANONICAL_INT.test(x.key.value))) {
-        found = true;
+      if (e.refTo === undefined && v.kind === 'dict' && v.entries.length > 1 && v.entries.every((x) => x.key.kind === 'str' && CANONICAL_INT.test(x.key.value))) {
+        found = e.pointer;
         return 'stop';
       }
     },
   });
-  if (!found) return null;
+  return found;
+}
+
+/**
+ * The state with the keys of every all-int-looking dict turned back into ints. Rebuilt
+ * iteratively so deep states cannot overflow.
+ */
+function withIntKeys(state: Value): Value {
   const copies = new Map<object, Value>();
   const built: Value[] = [];
-  // Post-order: children are rebuilt before their parent.
+  // Where each open node's rebuilt children start in `built` (post-order rebuild).
+  const starts: number[] = [];
   walkValue(state, {
+    enter: (e) => {
+      if (e.refTo === undefined) starts.push(built.length);
+    },
     leave: (e) => {
       const v = e.value;
       if (e.refTo !== undefined) {
         built.push(copies.get(v) ?? v);
         return;
       }
+      const children = built.splice(starts.pop() as number);
       let copy: Value = v;
-      if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') {
-        const items = built.splice(built.length - v.items.length, v.items.length);
-        copy = { ...v, items };
-      } else if (v.kind === 'dict') {
-        const values = built.splice(built.length - v.entries.length, v.entries.length);
+      if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') copy = { ...v, items: children };
+      else if (v.kind === 'dict') {
         const intKeys = v.entries.length > 1 && v.entries.every((x) => x.key.kind === 'str' && CANONICAL_INT.test(x.key.value));
         copy = {
           ...v,
-          entries: v.entries.map((x, i) => ({ key: intKeys && x.key.kind === 'str' ? { kind: 'int', text: x.key.value } : x.key, value: values[i] })),
+          entries: v.entries.map((x, i) => ({ key: intKeys && x.key.kind === 'str' ? { kind: 'int', text: x.key.value } : x.key, value: children[i] })),
         };
-      } else if (v.kind === 'object') {
-        // Objects reach json.dumps only through default=str, which never looks inside them.
-        const n = (v.args && v.args.length > 0 ? 1 : 0) + (v.state !== undefined ? 1 : 0);
-        built.splice(built.length - n, n);
       }
+      // Objects reach json.dumps only through default=str, which never looks inside them.
       copies.set(v, copy);
       built.push(copy);
     },
