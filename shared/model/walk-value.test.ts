@@ -111,15 +111,18 @@ describe('walkValue', () => {
     expect(count).toBe(1 + 30 * 10 + 1);
   });
 
-  it('walks objects as {args, state} and sets by index', () => {
+  it('walks objects as {args, state, items, entries} and sets by index', () => {
     const obj: Value = {
       kind: 'object',
       cls: 'episodes.workflows.DownloadStepFailed',
       args: [str('timeout')],
       state: { kind: 'dict', entries: [{ key: str('retries'), value: int('3') }] },
     };
-    const root: Value = { kind: 'list', items: [obj, { kind: 'set', items: [int('5'), int('6')] }] };
-    expect(collect(root).map((e) => e.pointer)).toEqual(['', '/0', '/0/args', '/0/args/0', '/0/state', '/0/state/retries', '/1', '/1/0', '/1/1']);
+    const sub: Value = { kind: 'object', cls: 'pkg.Registry', items: [int('7')], entries: [{ key: int('1'), value: str('x') }] };
+    const root: Value = { kind: 'list', items: [obj, { kind: 'set', items: [int('5'), int('6')] }, sub] };
+    expect(collect(root).map((e) => e.pointer)).toEqual([
+      '', '/0', '/0/args', '/0/args/0', '/0/state', '/0/state/retries', '/1', '/1/0', '/1/1', '/2', '/2/items', '/2/items/0', '/2/entries', '/2/entries/1',
+    ]);
   });
 
   it('names non-str dict keys by their Python repr', () => {
