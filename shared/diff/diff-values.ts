@@ -11,8 +11,8 @@
  * - lists and tuples are aligned by content (see `align-sequences.ts`), so an insertion is one
  *   `added`, and a replaced item is compared in depth.
  * - pointers are RFC 6901: dict keys escaped, non-str keys by Python repr, list and set items by
- *   index — in `after` for added and changed, in `before` for removed. Inert objects expose
- *   `/args/<i>` and `/state`.
+ *   index — in `after` for added and changed, in `before` for removed. Inert objects are
+ *   addressed as `walk-value.ts` names them: `/args/<i>`, `/state`, `/items/<i>`, `/entries/<key>`.
  *
  * Invariants: nothing recurses (100k-deep trees work); every subtree is hashed once so equal
  * subtrees are skipped in O(1); on pickle trees that share nodes or contain cycles each
@@ -20,9 +20,9 @@
  * so the diff always ends and stays linear.
  */
 import { childPointer } from '../model/json-pointer';
+import { keyToken } from '../model/walk-value';
 import type { Value } from '../model/value';
 import { alignSequences } from './align-sequences';
-import { dictKeyToken } from './python-repr';
 import { createHashIndex, hashOf, hashTree, isComposite, normalIntText, type HashIndex } from './structural-hash';
 
 /** One difference between two values. */
@@ -160,6 +160,7 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
         diffSet(b.items, (a as typeof b).items, pointer, index, queue);
         break;
       case 'object': {
+        // Addressed as walk-value names them: /args/<i>, /state, /items/<i>, /entries/<key>.
         const ao = a as typeof b;
         diffSequence(b.args ?? [], ao.args ?? [], childPointer(pointer, 'args'), index, queue);
         if (b.state !== undefined || ao.state !== undefined) {
@@ -167,6 +168,8 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
             queue(b.state, ao.state, childPointer(pointer, 'state'));
           }
         }
+        diffSequence(b.items ?? [], ao.items ?? [], childPointer(pointer, 'items'), index, queue);
+        diffDict({ kind: 'dict', entries: b.entries ?? [] }, { kind: 'dict', entries: ao.entries ?? [] }, childPointer(pointer, 'entries'), index, queue);
         break;
       }
       default:
@@ -265,16 +268,16 @@ function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, poin
     if (lookup(bMaps, entry.key, index) !== i) continue; // shadowed duplicate
     const j = lookup(aMaps, entry.key, index);
     if (j === undefined) {
-      queue(entry.value, undefined, childPointer(pointer, dictKeyToken(entry.key)));
+      queue(entry.value, undefined, childPointer(pointer, keyToken(entry.key)));
       continue;
     }
     matched[j] = 1;
     const other = a.entries[j].value;
-    if (!quickEqual(entry.value, other, index)) queue(entry.value, other, childPointer(pointer, dictKeyToken(a.entries[j].key)));
+    if (!quickEqual(entry.value, other, index)) queue(entry.value, other, childPointer(pointer, keyToken(a.entries[j].key)));
   }
   for (let j = 0; j < a.entries.length; j++) {
     if (matched[j] || lookup(aMaps, a.entries[j].key, index) !== j) continue;
-    queue(undefined, a.entries[j].value, childPointer(pointer, dictKeyToken(a.entries[j].key)));
+    queue(undefined, a.entries[j].value, childPointer(pointer, keyToken(a.entries[j].key)));
   }
 }
 

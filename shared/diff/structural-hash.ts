@@ -262,12 +262,23 @@ function compositeSeed(v: Value): number {
   }
 }
 
-/** Children of an inert object, in hashing order: args, then state. */
+/**
+ * Children of an inert object, in hashing order: args, state, list-subclass items, dict-subclass
+ * entries (key, value, …), each group led by a marker leaf so that moving a value from one group
+ * to another changes the hash.
+ */
 function objectChildren(v: Value & { kind: 'object' }): Value[] {
-  const kids = v.args ? v.args.slice() : [];
-  if (v.state !== undefined) kids.push(v.state);
+  const kids: Value[] = [{ kind: 'int', text: String(v.args ? v.args.length : 0) }];
+  if (v.args) for (const a of v.args) kids.push(a);
+  kids.push(v.state !== undefined ? v.state : NO_STATE);
+  kids.push({ kind: 'int', text: String(v.items ? v.items.length : 0) });
+  if (v.items) for (const item of v.items) kids.push(item);
+  kids.push({ kind: 'int', text: String(v.entries ? v.entries.length : 0) });
+  if (v.entries) for (const e of v.entries) kids.push(e.key, e.value);
   return kids;
 }
+
+const NO_STATE: Value = { kind: 'global', name: '<no state>' };
 
 const REPORT_EVERY = 65_536;
 
