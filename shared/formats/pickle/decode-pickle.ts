@@ -45,6 +45,8 @@ export interface PickleGlobal {
   readonly offset: number;
   /** True when REDUCE/NEWOBJ/NEWOBJ_EX/INST/OBJ/BUILD reached it (called it or set state on it). */
   called: boolean;
+  /** How many times REDUCE/NEWOBJ/…/BUILD reached it (a memoized class is named once, used many times). */
+  calls?: number;
   /** `getattr` when the name came from `builtins.getattr(<global>, 'attr')`, resolved without running it. */
   readonly via?: 'getattr';
   /**
@@ -715,7 +717,7 @@ class PickleMachine {
       return { kind: 'object', cls: `<${callable.kind}>`, args };
     }
     const record = this.records.get(callable);
-    if (record) record.called = true;
+    if (record) markCalled(record);
     const name = callable.name;
     if (name === 'builtins.getattr' && record) {
       const resolved = this.staticGetattr(args);
@@ -756,7 +758,7 @@ class PickleMachine {
     const [cls, base, state] = args;
     if (args.length !== 3 || cls.kind !== 'global') return { kind: 'object', cls: 'copyreg._reconstructor', args: [...args] };
     const record = this.records.get(cls);
-    if (record) record.called = true;
+    if (record) markCalled(record);
     const baseName = base.kind === 'global' ? base.name : '';
     // base.__init__(obj, state): a list or dict subclass gets its contents from the state argument.
     if (baseName === 'builtins.list' && (state.kind === 'list' || state.kind === 'null')) {
@@ -778,7 +780,7 @@ class PickleMachine {
     if (target.kind === 'global') {
       const record = this.records.get(target);
       if (record) {
-        record.called = true;
+        markCalled(record);
         record.attributesSet = true;
       }
       return;
@@ -927,6 +929,11 @@ class PickleMachine {
       this.findings.push(this.finding('pickle.invalid', `${this.refusedCount - 20} more values could not be rebuilt; only the first 20 are listed.`));
     }
   }
+}
+
+function markCalled(record: PickleGlobal): void {
+  record.called = true;
+  record.calls = (record.calls ?? 0) + 1;
 }
 
 // Python equality of two keys, without building hash keys for the common str/str case.

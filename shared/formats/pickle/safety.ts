@@ -279,9 +279,10 @@ export function pickleSafetyFindings(globals: readonly PickleGlobal[], file: str
       continue;
     }
     if (verdict.kind === 'nonportable') {
+      const uses = Math.max(1, g.calls ?? 0);
       const entry = nonportable.get(q);
-      if (entry) entry.count++;
-      else nonportable.set(q, { g, count: 1 });
+      if (entry) entry.count += uses;
+      else nonportable.set(q, { g, count: uses });
       continue;
     }
     const note = portabilityNote(g);
@@ -306,7 +307,7 @@ export function pickleSafetyFindings(globals: readonly PickleGlobal[], file: str
   }
 
   for (const [q, { g, count }] of nonportable) {
-    const refs = `${plural(count, 'reference')}, first at byte ${g.offset}`;
+    const refs = `used ${count === 1 ? 'once' : `${count} times`}, first named at byte ${g.offset}`;
     const top = g.module.split('.')[0];
     const message =
       g.module === '__main__'

@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListValue, Value } from '../../model/value';
+import { parsePythonJson } from '../json/parse-python-json';
+import { decodePickle } from './decode-pickle';
+import { decodeBase64, findEmbeddedPickles } from './embedded-pickles';
+
+let dir = '';
+
+function python(script: string): Buffer {
+  return execFileSync('python3', ['-c', script], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pickle-embedded-'));
+  mkdirSync(join(dir, 'episodes'));
+  writeFileSync(join(dir, 'episodes', '__init__.py'), '');
+  writeFileSync(
+    join(dir, 'episodes', 'workflows.py'),
+    `
+class DownloadStepFailed(Exception):
+    pass
+`,
+  );
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('findEmbeddedPickles', () => {
+  it('judges the base64 pickles a workflow engine stores in step rows, at their pointers (seed 004)', () => {
+    const json = python(`
+import pickle, base64, json, os, sys
+sys.path.insert(0, '.')
+from episodes.workflows import DownloadStepFailed
+class Call:
+    def __init__(self, f, *args): self.f, self.args = f, args
+    def __reduce__(self): return (self.f, self.args)
+b64 = lambda obj, proto=None: base64.b64encode(pickle.dumps(obj, protocol=proto)).decode()
+rows = {
+  'workflow': 'episode-7-run-1',
+  'steps': [
+    {'function_name': 'download', 'output': b64({'bytes': 1234, 'path': '/data/7.mp3'}), 'error': None},
+    {'function_name': 'transcribe', 'output': None, 'error': b64(DownloadStepFailed('episode 7: HTTP 503'), 2)},
+    {'function_name': 'cleanup', 'output': b64(Call(os.system, 'touch SENTINEL'), 5), 'error': None},
+    {'function_name': 'notes', 'output': 'gASTRONOMY is a word, not a pickle', 'error': None},
+  ],
+}
+sys.stdout.write(json.dumps(rows))
+`);
+    const parsed = parsePythonJson(new Uint8Array(json), 'dbos.json');
+    if (parsed.kind !== 'ok') throw new Error('expected ok JSON');
+    const found = findEmbeddedPickles(parsed.value, 'dbos.json');
+    expect(found.map((e) => e.pointer)).toEqual(['/steps/0/output', '/steps/1/error', '/steps/2/output']);
+
+    expect(found[0].findings).toEqual([]);
+    expect(found[0].decoded?.kind).toBe('dict');
+
+    const [nonportable] = found[1].findings;
+    expect(found[1].findings).toHaveLength(1);
+    expect(nonportable).toMatchObject({ code: 'pickle.nonportable_class', severity: 'warning', pointer: '/steps/1/error', file: 'dbos.json' });
+    expect(nonportable.message).toContain('episodes.workflows.DownloadStepFailed');
+    expect(nonportable.message).toMatch(/^In the base64 pickle stored at \/steps\/1\/error/);
+    expect(nonportable.offset).toBeUndefined();
+
+    const unsafe = found[2].findings.filter((f) => f.code === 'pickle.unsafe_global');
+    expect(unsafe).toHaveLength(1);
+    expect(unsafe[0]).toMatchObject({ severity: 'error', pointer: '/steps/2/output' });
+    expect(unsafe[0].message).toContain('posix.system would run a shell command');
+    expect(existsSync(join(dir, 'SENTINEL'))).toBe(false);
+  });
+
+  it('reports a base64 pickle that was cut short as truncated', () => {
+    const json = python(`
+import pickle, base64, json, sys
+data = pickle.dumps({'step': 3, 'result': list(range(50))}, protocol=4)
+cut = base64.b64encode(data[: len(data) // 2]).decode()
+sys.stdout.write(json.dumps({'output': cut}))
+`);
+    const parsed = parsePythonJson(new Uint8Array(json), 'cut.json');
+    if (parsed.kind !== 'ok') throw new Error('expected ok JSON');
+    const [e] = findEmbeddedPickles(parsed.value, 'cut.json');
+    expect(e.pointer).toBe('/output');
+    expect(e.findings[0]).toMatchObject({ code: 'pickle.truncated', severity: 'error', pointer: '/output' });
+    expect(e.decoded?.kind).toBe('dict');
+  });
+
+  it('finds a pickle hidden in a decoded pickle, visiting a shared string once and surviving cycles', () => {
+    const bytes = python(`
+import pickle, base64, os, sys
+class Call:
+    def __init__(self, f, *args): self.f, self.args = f, args
+    def __reduce__(self): return (self.f, self.args)
+hidden = base64.b64encode(pickle.dumps(Call(os.system, 'touch SENTINEL'))).decode()
+loop = [hidden]
+loop.append(loop)
+sys.stdout.buffer.write(pickle.dumps({'a': loop, 'b': hidden, 'c': {'again': loop}}, protocol=4))
+`);
+    const r = decodePickle(new Uint8Array(bytes), 'outer.pkl');
+    if (r.kind !== 'ok') throw new Error('expected ok');
+    const found = findEmbeddedPickles(r.value, 'outer.pkl');
+    expect(found.map((e) => e.pointer)).toEqual(['/a/0']);
+    expect(found[0].findings.map((f) => f.code)).toEqual(['pickle.unsafe_global']);
+  });
+
+  it('walks a 100,000-deep value without overflowing the stack', () => {
+    const b64 = python(`
+import pickle, base64, sys
+sys.stdout.write(base64.b64encode(pickle.dumps(['deep'], protocol=2)).decode())
+`).toString();
+    let v: Value = { kind: 'str', value: b64 };
+    for (let i = 0; i < 100_000; i++) v = { kind: 'list', items: [v] } satisfies ListValue;
+    const found = findEmbeddedPickles(v, 'deep.json');
+    expect(found).toHaveLength(1);
+    expect(found[0].pointer).toBe('/0'.repeat(100_000));
+    expect(found[0].findings).toEqual([]);
+  });
+
+  it('decodes base64 exactly as Python does, and refuses what is not base64', () => {
+    const out = python(`
+import base64, os, json, random
+random.seed(3)
+blobs = [bytes(random.randrange(256) for _ in range(n)) for n in (0, 1, 2, 3, 4, 5, 57, 58, 200)]
+print(json.dumps([[base64.b64encode(b).decode(), base64.encodebytes(b).decode(), b.hex()] for b in blobs]))
+`).toString();
+    for (const [plain, wrapped, hex] of JSON.parse(out) as [string, string, string][]) {
+      expect(Buffer.from(decodeBase64(plain) as Uint8Array).toString('hex')).toBe(hex);
+      expect(Buffer.from(decodeBase64(wrapped) as Uint8Array).toString('hex')).toBe(hex);
+    }
+    expect(decodeBase64('gASTRONOMY')).toBeNull();
+    expect(decodeBase64('gAS*')).toBeNull();
+    expect(decodeBase64('gA=S')).toBeNull();
+  });
+});
