@@ -5,6 +5,11 @@
  * we hand it an input that counts every read past the end: a failure after such a read is a cut-off
  * stream, not damage. Past-the-end reads return EOF (-1) a few times, so a complete stream followed
  * by one to three stray bytes still ends cleanly, and then stop the decoder outright.
+ *
+ * `eof()` never says yes: seek-bzip asks it before every block as well as after a stream's CRC, so
+ * a yes would let an input cut right after a block (its end-of-stream marker and CRC missing) end
+ * as if complete. Instead the decoder always looks for a next stream header; a refused header
+ * after the first one means the previous stream ended with a verified CRC.
  */
 import type SeekBzip from 'seek-bzip';
 import type { CodecOutcome } from './codec-outcome';
@@ -39,6 +44,8 @@ export async function decodeBzip2(input: Uint8Array, sink: OutputSink): Promise<
   // Where the last complete stream ended: seek-bzip asks `eof()` right after each stream's CRC.
   let lastStreamEnd = 0;
   let overrun = 0;
+  // Stream headers read so far: only `_start_bunzip` uses `read`, and only after a verified CRC.
+  let headerReads = 0;
   const source = {
     readByte(): number {
       if (pos >= input.length) {
@@ -49,6 +56,7 @@ export async function decodeBzip2(input: Uint8Array, sink: OutputSink): Promise<
     },
     // Used only for the 4-byte stream header: a short read here is "no further stream", not a cut.
     read(buffer: Uint8Array, offset: number, length: number): number {
+      headerReads++;
       const n = Math.min(length, input.length - pos);
       if (n <= 0) return -1;
       buffer.set(input.subarray(pos, pos + n), offset);
@@ -60,7 +68,7 @@ export async function decodeBzip2(input: Uint8Array, sink: OutputSink): Promise<
     },
     eof(): boolean {
       lastStreamEnd = pos;
-      return pos >= input.length;
+      return false;
     },
   };
   const pending = new Uint8Array(FLUSH);
@@ -83,10 +91,10 @@ export async function decodeBzip2(input: Uint8Array, sink: OutputSink): Promise<
     sink.write(pending.subarray(0, filled));
     const message = String((e as Error)?.message ?? e);
     const notBzip = /Not bzip data/.test(message);
-    // "Not bzip data" with output means a stream completed and what follows is not another one.
-    if (notBzip && sink.total > 0) return { kind: 'ok', trailing: trailingAfter(input, lastStreamEnd) };
+    // A refused header after the first: a stream completed and what follows is not another one.
+    if (notBzip && headerReads > 1 && /bad magic|level out of range/.test(message)) return { kind: 'ok', trailing: trailingAfter(input, lastStreamEnd) };
     if (e instanceof InputExhausted || overrun > 0) return TRUNCATED;
-    if (notBzip) return { kind: 'corrupt', detail: 'the bzip2 header is invalid' };
+    if (notBzip) return { kind: 'corrupt', detail: headerReads > 1 || sink.total > 0 ? 'a bzip2 block header is invalid' : 'the bzip2 header is invalid' };
     return { kind: 'corrupt', detail: message };
   }
 }
