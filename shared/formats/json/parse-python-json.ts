@@ -238,7 +238,8 @@ class Parser {
         const top = stack[depth - 1];
         pos = this.ws(this.pos);
         const isDict = top.node.kind === 'dict';
-        if (pos >= n) this.unexpected(pos, isDict ? "',' or '}'" : "',' or ']'", this.afterContext());
+        const expected = isDict ? "',' or '}'" : "',' or ']'";
+        if (pos >= n) this.unexpected(pos, expected, this.afterContext(), "Expecting ',' delimiter");
         const d = b[pos];
         if (d === COMMA) {
           this.pos = pos + 1;
@@ -250,7 +251,7 @@ class Parser {
           this.pos = pos + 1;
           continue;
         }
-        this.unexpected(pos, isDict ? "',' or '}'" : "',' or ']'", this.afterContext(), isDict ? "Expecting ',' delimiter" : "Expecting ',' delimiter");
+        this.unexpected(pos, expected, this.afterContext(), "Expecting ',' delimiter");
       }
     }
   }
