@@ -433,6 +433,26 @@ sys.stdout.buffer.write(pickle.dumps(a, protocol=2))
     expect(distinct.size).toBe(42); // 41 lists and the one 'lol' string
   });
 
+  it('decodes a 100,000-deep nesting that Python itself loads, without recursion', () => {
+    const out = python(`
+import pickle, sys
+P = pickle
+data = P.PROTO + b'\\x02' + P.EMPTY_LIST * 100000 + P.APPEND * 99999 + P.STOP
+pickle.loads(data)
+sys.stdout.buffer.write(data)
+`);
+    const r = decodePickle(new Uint8Array(out), 'deep.pkl');
+    if (r.kind !== 'ok') throw new Error('expected ok');
+    let depth = 0;
+    let v: Value = r.value;
+    while (v.kind === 'list' && v.items.length === 1) {
+      v = v.items[0];
+      depth++;
+    }
+    expect(depth).toBe(99999);
+    expect(v).toEqual({ kind: 'list', items: [] });
+  });
+
   it('stops with pickle.invalid when the operation budget runs out', () => {
     const out = python(`
 import pickle, sys

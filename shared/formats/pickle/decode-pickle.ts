@@ -199,7 +199,7 @@ class PickleMachine {
     const frame = this.shortFrame
       ? ` (the FRAME at byte ${this.shortFrame.at} declares ${Number.isFinite(this.shortFrame.declared) ? this.shortFrame.declared : 'more than 2**53'} bytes that are not all there)`
       : '';
-    throw new Halt(this.finding('pickle.truncated', `The pickle ends at byte ${this.bytes.length} ${detail}, before its STOP opcode${frame}. ${TRUNCATED_ADVICE}`));
+    throw new Halt(this.finding('pickle.truncated', `The pickle ends at byte ${this.bytes.length}, before its STOP opcode: ${detail}${frame}. ${TRUNCATED_ADVICE}`));
   }
 
   // Python would raise while building this value: report it, keep an inert stand-in, go on.
@@ -227,7 +227,7 @@ class PickleMachine {
   private need(n: number, what: string): void {
     if (n > this.bytes.length - this.pos) {
       const size = Number.isFinite(n) ? `${n} byte${n === 1 ? '' : 's'}` : 'more than 2**53 bytes';
-      this.truncated(`inside the ${what} of ${this.where()}, which needs ${size} but only ${this.bytes.length - this.pos} remain`);
+      this.truncated(`the ${this.where()} needs ${size} of ${what} but only ${this.bytes.length - this.pos} remain`);
     }
   }
 
@@ -273,7 +273,7 @@ class PickleMachine {
 
   private readLine(what: string): [start: number, end: number] {
     const nl = this.bytes.indexOf(0x0a, this.pos);
-    if (nl < 0) this.truncated(`inside the ${what} of ${this.where()}, which is a line that never ends`);
+    if (nl < 0) this.truncated(`the ${what} of the ${this.where()} is a line that never ends`);
     const start = this.pos;
     this.pos = nl + 1;
     return [start, nl];
@@ -338,7 +338,7 @@ class PickleMachine {
     for (;;) {
       if (this.pos >= b.length) {
         this.opStart = this.pos;
-        this.truncated('after its last complete opcode');
+        this.truncated('the file stops after a complete opcode, as if the rest was never written');
       }
       this.opStart = this.pos;
       this.op = b[this.pos++];
@@ -605,7 +605,7 @@ class PickleMachine {
         }
         case 0x51: this.pushPersistent(this.pop()); break; // BINPERSID
         default:
-          this.invalid(`Byte 0x${this.op.toString(16).padStart(2, '0')} is not a pickle opcode`);
+          throw new Halt(this.finding('pickle.invalid', `The value 0x${this.op.toString(16).padStart(2, '0')} at byte ${this.opStart} is not a pickle opcode. ${INVALID_ADVICE}`));
       }
     }
   }

@@ -227,6 +227,22 @@ sys.stdout.buffer.write(pickle.dumps(Checkpoint(), protocol=2))
   });
 });
 
+describe('portability notes', () => {
+  it('notes a path written by Python 3.13 (pathlib._local) and a WindowsPath', () => {
+    const globals = [
+      { module: 'pathlib._local', name: 'PosixPath', offset: 5, called: true, calls: 2 },
+      { module: 'pathlib', name: 'WindowsPath', offset: 40, called: true },
+    ];
+    const findings = pickleSafetyFindings(globals, 'paths.pkl');
+    expect(findings.map((f) => [f.code, f.severity, f.offset])).toEqual([
+      ['pickle.nonportable_class', 'info', 5],
+      ['pickle.nonportable_class', 'info', 40],
+    ]);
+    expect(findings[0].message).toMatch(/Python 3\.12 and older cannot import/);
+    expect(findings[1].message).toMatch(/only be unpickled on Windows/);
+  });
+});
+
 describe('classifyGlobal', () => {
   it('separates code execution, the standard library and third-party modules', () => {
     expect(classifyGlobal('os', 'system')).toEqual({ kind: 'unsafe', effect: 'run a shell command' });

@@ -55,4 +55,21 @@ describe('known reductions', () => {
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
   });
+
+  it('reads the pathlib._local form Python 3.13 writes (raw path segments)', () => {
+    // Python 3.11 cannot write this form, so the bytes are assembled from its own opcode constants.
+    const out = execFileSync('python3', ['-c', `
+import pickle, sys, pathlib
+P = pickle
+def seg(s):
+    b = s.encode()
+    return P.SHORT_BINUNICODE + bytes([len(b)]) + b
+sys.stdout.buffer.write(P.PROTO + b'\\x04' + seg('pathlib._local') + seg('PosixPath') + P.STACK_GLOBAL
+  + seg('/srv/ckpt/../run') + seg('step-7/') + P.TUPLE2 + P.REDUCE + P.STOP)
+print(repr(pathlib.PosixPath('/srv/ckpt/../run', 'step-7/')), file=sys.stderr)
+`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = decodePickle(new Uint8Array(out), 'p313.pkl');
+    if (r.kind !== 'ok') throw new Error('expected ok');
+    expect(r.value).toEqual({ kind: 'typed', type: 'pathlib.PosixPath', repr: "PosixPath('/srv/ckpt/../run/step-7')", str: '/srv/ckpt/../run/step-7' });
+  });
 });
