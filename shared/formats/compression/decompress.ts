@@ -19,16 +19,18 @@ import { decodeZstd } from './zstd';
 
 interface CodecInfo {
   readonly label: string;
+  /** "a gzip stream", "an xz stream". */
+  readonly article: 'a' | 'an';
   /** How a person can decompress it by hand, keeping the original. */
   readonly command: string;
 }
 
 const CODECS: Readonly<Record<Codec, CodecInfo>> = {
-  gzip: { label: 'gzip', command: 'gzip -dkc' },
-  xz: { label: 'xz', command: 'xz -dkc' },
-  bz2: { label: 'bzip2', command: 'bzip2 -dkc' },
-  zstd: { label: 'zstd', command: 'zstd -dc' },
-  lz4: { label: 'LZ4', command: 'lz4 -dc' },
+  gzip: { label: 'gzip', article: 'a', command: 'gzip -dkc' },
+  xz: { label: 'xz', article: 'an', command: 'xz -dkc' },
+  bz2: { label: 'bzip2', article: 'a', command: 'bzip2 -dkc' },
+  zstd: { label: 'zstd', article: 'a', command: 'zstd -dc' },
+  lz4: { label: 'LZ4', article: 'an', command: 'lz4 -dc' },
 };
 
 async function runDecoder(codec: Codec, input: Uint8Array, sink: OutputSink, maxWindow: number): Promise<CodecOutcome> {
@@ -120,7 +122,7 @@ export async function decompress(bytes: Uint8Array, file: string, options?: Deco
           severity: 'error',
           offset: produced,
           message:
-            `${file} is a ${info.label} stream cut off before its end (${outcome.detail}): ${formatByteCount(produced)} ` +
+            `${file} is ${info.article} ${info.label} stream cut off before its end (${outcome.detail}): ${formatByteCount(produced)} ` +
             `decompressed from its ${compressed} before the data ran out. The write was interrupted; fall back to an older generation.`,
           file,
         },
