@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { requestEnvelope, requestSchemas, type ApiMethod, type EngineEvent, type ResponseEnvelope } from '../../shared/api/contract';
+import type { ExecuteRequest } from '../../shared/api/rollback-contract';
 import type { Engine } from './engine';
 import { isEngineError } from './engine-error';
 
@@ -54,6 +55,22 @@ export function createApiDispatcher(engine: Engine): ApiDispatcher {
         return engine.pickFolder();
       case 'getCapabilities':
         return engine.getCapabilities();
+      case 'planRollback':
+        return engine.rollback.planRollback(params[0] as string, params[1] as string);
+      case 'planQuarantine':
+        return engine.rollback.planQuarantine(params[0] as string);
+      case 'executeRollback':
+        return engine.rollback.executeRollback(params[0] as ExecuteRequest);
+      case 'executeQuarantine':
+        return engine.rollback.executeQuarantine(params[0] as ExecuteRequest);
+      case 'undoLast':
+        return engine.rollback.undoLast(params[0] as string, params[1] as string | undefined);
+      case 'getHistory':
+        return engine.rollback.getHistory(params[0] as string);
+      case 'diffGenerations':
+        return engine.diffGenerations(params[0] as string, params[1] as string);
+      case 'driftOf':
+        return engine.driftOf(params[0] as string, params[1] as 'python' | 'js');
     }
   };
 

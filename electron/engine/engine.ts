@@ -17,7 +17,7 @@
 import { homedir } from 'node:os';
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
-import type { ActionResult, Capabilities, EngineEvent, GenerationContent } from '../../shared/api/contract';
+import type { ActionResult, Capabilities, DiffView, DriftView, EngineEvent, GenerationContent } from '../../shared/api/contract';
 import { analyzeFamily, type HashedFileAnalysis } from '../../shared/checks/analyze-family';
 import type { AnalysisOptions } from '../../shared/checks/types';
 import { discoverFamilies } from '../../shared/discovery/discover';
@@ -25,7 +25,9 @@ import type { FamilyPlan, MemberPlan } from '../../shared/discovery/types';
 import type { Finding } from '../../shared/model/finding';
 import type { FamilySummary, GenerationSummary, RootState, ScanProgress, WorkspaceSnapshot } from '../../shared/model/workspace';
 import { EngineError, describeSystemError, isEngineError, systemErrorCode } from './engine-error';
+import { createGenerationViews } from './generation-views';
 import { listTree, type ListedDir } from './list-tree';
+import { createRollbackService, quietPeriodFromEnv, type RollbackService } from './rollback-service';
 import { isInside, resolveInsideRoots, type RootRef } from './path-guard';
 import { DEFAULT_MAX_ANALYZE_BYTES } from './read-file';
 import { watchRoot, type RootWatcher } from './root-watcher';
@@ -57,6 +59,10 @@ export interface EngineOptions {
   readonly debounceMs?: number;
   /** Options of the file checks (expected schema version). */
   readonly analysis?: AnalysisOptions;
+  /** Rollback refuses while anything in the family was written this recently (default 10 s, or `CKPT_DOCTOR_QUIET_PERIOD_MS`). */
+  readonly quietPeriodMs?: number;
+  /** Settle operations a crash interrupted, on start and when a root is added (default: not for the read-only CLI). */
+  readonly recoverOnStart?: boolean;
 }
 
 /** The engine, as front doors and the API dispatcher use it. */
@@ -71,6 +77,10 @@ export interface Engine {
   rescan(): Promise<ActionResult>;
   /** Decoded (or raw) content of one generation member. Throws `EngineError`. */
   readGeneration(generationId: string, memberPath?: string): Promise<GenerationContent>;
+  /** Structural diff of two generations, computed in a worker. Throws `EngineError`. */
+  diffGenerations(aId: string, bId: string): Promise<DiffView>;
+  /** Type drift of a generation's JSON member as `loader` reads it. Throws `EngineError`. */
+  driftOf(generationId: string, loader: 'python' | 'js'): Promise<DriftView>;
   /** The native folder picker, or null where there is none. */
   pickFolder(): Promise<string | null>;
   getCapabilities(): Capabilities;
@@ -82,6 +92,8 @@ export interface Engine {
   stats(): PoolStats;
   /** Problems found while starting (a damaged settings file, …), as shown to a person. */
   readonly startupNotices: readonly string[];
+  /** Rollback, quarantine, undo and history, by id (see `rollback-service.ts`). */
+  readonly rollback: RollbackService;
   /** Stop watchers and workers. */
   close(): Promise<void>;
 }
@@ -210,6 +222,35 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const notice = (level: 'info' | 'warning' | 'error', message: string): void => broadcast({ type: 'notice', level, message });
 
+  // Scans use it for drift findings, so it exists before the first root is opened; it looks
+  // generations up lazily, in the snapshot of the moment.
+  const views = createGenerationViews({
+    pool,
+    lookup: (generationId) => lookupGeneration(generationId),
+    resolveReal: (abs) => resolveInsideRoots(roots.map((r) => r.ref), abs),
+    progress: (progress) => broadcast({ type: 'progress', progress }),
+    maxBytes: maxAnalyzeBytes,
+    maxChars: maxTextChars,
+  });
+
+  const recoverOnStart = options.recoverOnStart ?? options.host !== 'cli';
+  const rollback = createRollbackService({
+    snapshot: () => buildSnapshot(),
+    roots: () => roots.map((r) => r.ref),
+    refresh: async () => {
+      await Promise.all(roots.map((entry) => scan(entry)));
+    },
+    notice,
+    quietPeriodMs: options.quietPeriodMs ?? quietPeriodFromEnv(process.env),
+  });
+  /** Recovery notices also reach windows that connect later, like the other start-up notices. */
+  const recover = (paths: readonly string[]): void => {
+    if (!recoverOnStart || paths.length === 0) return;
+    void rollback.recoverUnder(paths).then((reports) => {
+      for (const report of reports) startupNotices.push(report.message);
+    });
+  };
+
   const buildSnapshot = (): WorkspaceSnapshot => ({
     roots: roots.map((r) => r.state),
     recent: settings.recent,
@@ -312,12 +353,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const live = new Set(all.map((t) => t.abs));
     for (const key of entry.cache.keys()) if (!live.has(key)) entry.cache.delete(key);
 
-    return planned.map(({ dir, plan, tasks }) => {
+    const filesOf = planned.map(({ tasks }) => {
       const files = new Map<string, HashedFileAnalysis>();
       for (const t of tasks) {
         const r = results.get(t.abs);
         if (r) files.set(t.member.path, r);
       }
+      return files;
+    });
+    await views.addScanDrift(planned.map(({ dir, plan }, i) => ({ dir: dir.abs, plan, files: filesOf[i] })));
+    return planned.map(({ dir, plan }, i) => {
+      const files = filesOf[i];
       const id = `${dir.abs}::${plan.name}`;
       try {
         return analyzeFamily({ id, name: plan.name, dir: dir.abs, root: entry.ref.path, plan, files }, options.analysis);
@@ -494,6 +540,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   revivalTimer?.unref();
 
   for (const root of options.roots ?? settings.roots) await openInitialRoot(root);
+  recover(roots.map((r) => r.ref.path));
   if (options.roots && options.host !== 'cli') {
     for (const r of roots) settings = { ...settings, recent: pushRecent(settings.recent, r.ref.path) };
     if (roots.length > 0) void save();
@@ -512,6 +559,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const engine: Engine = {
     startupNotices,
+    rollback,
     getSnapshot: buildSnapshot,
 
     async addRoot(input: string): Promise<ActionResult> {
@@ -528,6 +576,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         await save();
         startWatcher(entry);
         void scan(entry);
+        recover([path]);
         return { kind: 'ok' };
       } catch (error) {
         return actionError(error);
@@ -607,6 +656,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         members: generation.members.map((m) => m.path),
       };
     },
+
+    diffGenerations: (aId, bId) => views.diffGenerations(aId, bId),
+
+    driftOf: (generationId, loader) => views.driftOf(generationId, loader),
 
     async pickFolder(): Promise<string | null> {
       return options.pickFolder ? options.pickFolder() : null;

@@ -3,7 +3,8 @@
  * waits until the test resolves it, so ordering (late answers, failures) can be exercised
  * exactly. Used only by unit tests of the renderer; e2e runs the real engine.
  */
-import type { ActionResult, ApiMethod, Capabilities, CheckpointApi, EngineEvent, GenerationContent } from '../../shared/api/contract';
+import type { ActionResult, ApiMethod, Capabilities, CheckpointApi, DiffView, DriftView, EngineEvent, GenerationContent } from '../../shared/api/contract';
+import type { ExecuteRequest, HistoryEntry, OperationOutcome, PlanView } from '../../shared/api/rollback-contract';
 import type { WorkspaceSnapshot } from '../../shared/model/workspace';
 
 /** One recorded call, settle it with `resolve` / `reject`. */
@@ -57,11 +58,35 @@ export class ScriptedApi implements CheckpointApi {
   readGeneration(generationId: string, memberPath?: string): Promise<GenerationContent> {
     return this.record('readGeneration', memberPath === undefined ? [generationId] : [generationId, memberPath]);
   }
+  diffGenerations(aId: string, bId: string): Promise<DiffView> {
+    return this.record('diffGenerations', [aId, bId]);
+  }
+  driftOf(generationId: string, loader: 'python' | 'js'): Promise<DriftView> {
+    return this.record('driftOf', [generationId, loader]);
+  }
   pickFolder(): Promise<string | null> {
     return this.record('pickFolder', []);
   }
   getCapabilities(): Promise<Capabilities> {
     return this.record('getCapabilities', []);
+  }
+  planRollback(familyId: string, targetGenerationId: string): Promise<PlanView> {
+    return this.record('planRollback', [familyId, targetGenerationId]);
+  }
+  planQuarantine(generationId: string): Promise<PlanView> {
+    return this.record('planQuarantine', [generationId]);
+  }
+  executeRollback(request: ExecuteRequest): Promise<OperationOutcome> {
+    return this.record('executeRollback', [request]);
+  }
+  executeQuarantine(request: ExecuteRequest): Promise<OperationOutcome> {
+    return this.record('executeQuarantine', [request]);
+  }
+  undoLast(familyDir: string, entryId?: string): Promise<OperationOutcome> {
+    return this.record('undoLast', entryId === undefined ? [familyDir] : [familyDir, entryId]);
+  }
+  getHistory(folder: string): Promise<readonly HistoryEntry[]> {
+    return this.record('getHistory', [folder]);
   }
   onEvent(listener: (event: EngineEvent) => void): () => void {
     this.listeners.add(listener);
