@@ -259,7 +259,11 @@ export function analyzeFamily(input: FamilyInput, options?: AnalysisOptions): Fa
   // Comparisons between neighbours, added to the newer generation.
   const extras = new Map<number, Finding[]>();
   const add = (i: number, f: Finding[]) => extras.set(i, [...(extras.get(i) ?? []), ...f]);
-  for (let i = 0; i + 1 < built.length; i++) add(i, emptiedFindings(built[i], built[i + 1]));
+  // Compared with the nearest older generation that decoded: a broken one in between hides nothing.
+  for (let i = 0; i + 1 < built.length; i++) {
+    const older = built.slice(i + 1).find((b) => [...b.analyses.values()].some((a) => a.decoded));
+    if (older) add(i, emptiedFindings(built[i], older));
+  }
   const currentIndex = built.findIndex((b) => b.plan.current);
   const expected = options?.expectedSchemaVersion;
   if (expected !== undefined && expected !== null && expected !== '') {
