@@ -140,7 +140,10 @@ describe('ckpt-doctor inspect, --help, --version', () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/ckpt-doctor check <path…>/);
-    expect(help.stdout).not.toMatch(/rollback|drift/);
+    // Only commands that exist are offered.
+    expect(help.stdout).toMatch(/ckpt-doctor diff <a> <b>/);
+    expect(help.stdout).toMatch(/ckpt-doctor drift <file> \[--pre <file>\] \[--loader python\|js\]/);
+    expect(help.stdout).toMatch(/drift: 0 every value comes back/);
     const version = await cli(['--version']);
     expect(version).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
   });

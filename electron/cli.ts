@@ -17,6 +17,7 @@ import { createEngine } from './engine/engine';
 import { describeSystemError, systemErrorCode } from './engine/engine-error';
 import { DEFAULT_MAX_ANALYZE_BYTES } from './engine/read-file';
 import { defaultStaticDir, startServer } from './serve';
+import type { ConfirmService } from './cli-rollback';
 
 /** Where a process writes; injectable so tests can capture output. */
 export interface CliIo {
@@ -25,6 +26,8 @@ export interface CliIo {
   /** Colours in the text report (a TTY, and NO_COLOR unset). */
   readonly color: boolean;
   readonly env: NodeJS.ProcessEnv;
+  /** Who answers rollback/undo questions; the process's terminal when absent. */
+  readonly confirm?: ConfirmService;
 }
 
 /** A usage or I/O error: printed on stderr, exit code 2. */
@@ -38,6 +41,20 @@ Usage:
                                           1 if not (and name the newest healthy fallback)
   ckpt-doctor inspect <file> [--json]     the decoded value (exact numbers; pickles are
                                           decoded, never loaded)
+  ckpt-doctor diff <a> <b> [--json]      what changed from generation file <a> to <b>:
+                                          added, removed, changed and type-changed paths
+  ckpt-doctor drift <file> [--pre <file>] [--loader python|js] [--json]
+                                          what a JSON round trip changed in <file>'s values;
+                                          the pre-save side is --pre, else the typed twin
+                                          (X.pkl) or manifest (X.json.types.json) beside it,
+                                          else inferred from the JSON (labelled so)
+  ckpt-doctor rollback <current> --to <generation> [--yes] [--json]
+                                          make <generation> (a file of the generation to
+                                          restore) the current one; prints the plan and asks
+                                          on a terminal; refuses without one unless --yes.
+                                          What it replaces goes to .ckpt-doctor/trash/
+  ckpt-doctor undo <folder> [--yes]       undo the last rollback/undo/quarantine there
+  ckpt-doctor history <folder> [--json]   every rollback, undo and quarantine recorded there
   ckpt-doctor serve <path…> [--port N] [--host H --allow-remote]
                                           the UI in a browser on 127.0.0.1, with a token
 
@@ -49,6 +66,10 @@ Options:
   -V, --version   print the version
 
 Exit codes: 0 ok · 1 a current generation is unhealthy / the file does not decode · 2 usage or I/O error
+  rollback, undo: 0 done · 1 refused or declined, nothing written (the message says why and when to retry)
+                  · 2 usage, or no terminal to ask and no --yes
+  diff:  0 no differences · 1 differences · 2 usage or I/O error (as diff(1))
+  drift: 0 every value comes back (coerced types only) · 1 something is lossy or dropped · 2 usage or I/O error
 `;
 
 /** The settings file used by the CLI and serve mode. */
@@ -67,6 +88,14 @@ interface ParsedArgs {
   readonly port?: number;
   readonly host?: string;
   readonly allowRemote: boolean;
+  /** `rollback --to <file>`: a file of the generation to make current. */
+  readonly to?: string;
+  /** `--yes`: confirm rollback/undo without asking. */
+  readonly yes?: boolean;
+  /** `drift --pre <file>`: the pre-save side. */
+  readonly pre?: string;
+  /** `drift --loader python|js`. */
+  readonly loader?: string;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -78,6 +107,10 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
   let port: number | undefined;
   let host: string | undefined;
   let allowRemote = false;
+  let to: string | undefined;
+  let yes = false;
+  let pre: string | undefined;
+  let loader: string | undefined;
   let onlyPositional = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -98,15 +131,19 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
     else if (arg === '-h' || arg === '--help') help = true;
     else if (arg === '-V' || arg === '--version') version = true;
     else if (arg === '--allow-remote') allowRemote = true;
+    else if (arg === '--yes' || arg === '-y') yes = true;
+    else if (arg === '--to' || arg.startsWith('--to=')) to = takeValue('--to');
     else if (arg === '--port' || arg.startsWith('--port=')) {
       const text = takeValue('--port');
       const n = Number(text);
       if (!/^\d+$/.test(text) || n > 65535) throw new CliError(`--port must be a number from 0 to 65535 (0 = any free port), not "${text}".`);
       port = n;
     } else if (arg === '--host' || arg.startsWith('--host=')) host = takeValue('--host');
+    else if (arg === '--pre' || arg.startsWith('--pre=')) pre = takeValue('--pre');
+    else if (arg === '--loader' || arg.startsWith('--loader=')) loader = takeValue('--loader');
     else throw new CliError(`Unknown option ${arg}.`);
   }
-  return { command, positional, json, help, version, port, host, allowRemote };
+  return { command, positional, json, help, version, port, host, allowRemote, ...(to !== undefined ? { to } : {}), ...(yes ? { yes } : {}), ...(pre !== undefined ? { pre } : {}), ...(loader !== undefined ? { loader } : {}) };
 }
 
 /** One command-line path, resolved. */
@@ -412,6 +449,31 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await inspect(args, io);
       case 'serve':
         return await serve(args, io);
+      case 'rollback':
+      case 'undo':
+      case 'history': {
+        const { rollbackCommand, undoCommand, historyCommand, terminalConfirm } = await import('./cli-rollback');
+        const ctx = {
+          stdout: io.stdout,
+          stderr: io.stderr,
+          json: args.json,
+          yes: args.yes === true,
+          settingsPath: settingsPathFromEnv(io.env),
+          confirm: io.confirm ?? terminalConfirm(),
+          usageError: (message: string) => new CliError(message),
+        };
+        if (args.command === 'rollback') return await rollbackCommand(args.positional, args.to, ctx);
+        if (args.to !== undefined) throw new CliError('--to only applies to rollback.');
+        return args.command === 'undo' ? await undoCommand(args.positional, ctx) : await historyCommand(args.positional, ctx);
+      }
+      case 'diff':
+      case 'drift': {
+        if ((args.pre !== undefined || args.loader !== undefined) && args.command !== 'drift') throw new CliError('--pre and --loader only apply to drift.');
+        const ctx = { stdout: io.stdout, stderr: io.stderr, color: io.color, json: args.json, usageError: (message: string) => new CliError(message) };
+        // Loaded on demand so scan and check start without the diff and drift code.
+        const commands = await import('./cli-diff-drift');
+        return args.command === 'diff' ? await commands.diffCommand(args.positional, ctx) : await commands.driftCommand(args.positional, args, ctx);
+      }
       default:
         throw new CliError(`Unknown command "${args.command}".`);
     }

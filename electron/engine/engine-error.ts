@@ -4,7 +4,7 @@
  */
 
 /** Stable error codes of the engine, shared with the wire protocol. */
-export type EngineErrorCode = 'bad_request' | 'not_found' | 'outside_roots' | 'not_a_directory' | 'unreadable' | 'internal';
+export type EngineErrorCode = 'bad_request' | 'not_found' | 'outside_roots' | 'not_a_directory' | 'unreadable' | 'internal' | 'not_applicable';
 
 /** An engine failure with a stable code. */
 export class EngineError extends Error {

@@ -6,7 +6,7 @@ import { analyzeFile } from '../../shared/checks/analyze-file';
 import type { FileAnalysis } from '../../shared/checks/types';
 import type { Finding } from '../../shared/model/finding';
 import { readAndHash } from './read-file';
-import type { AnalyzeJob, AnalyzeReply, ReadReply, WorkerJob } from './worker-protocol';
+import type { AnalyzeJob, AnalyzeReply, DiffReply, DriftReply, ReadReply, WorkerJob } from './worker-protocol';
 
 /** A format name from the file name alone, for files whose bytes were not decoded. */
 export function formatFromName(name: string): string {
@@ -70,9 +70,19 @@ export async function runAnalyze(job: AnalyzeJob): Promise<AnalyzeReply> {
   return { kind: 'analyzed', analysis, sha256: outcome.sha256, size: outcome.size, mtimeMs: outcome.mtimeMs, stable: outcome.stable };
 }
 
-/** Run any job. The value view's renderers load on first use: a scan never needs them. */
-export async function runJob(job: WorkerJob): Promise<AnalyzeReply | ReadReply> {
-  if (job.kind === 'analyze') return runAnalyze(job);
-  const { runRead } = await import('./read-job');
-  return runRead(job);
+/**
+ * Run any job. The value view's renderers, the diff and the drift load on first use: a scan of
+ * files without a typed twin never needs them. `onProgress` is called by long jobs (diff).
+ */
+export async function runJob(job: WorkerJob, onProgress?: (done: number, total: number) => void): Promise<AnalyzeReply | ReadReply | DiffReply | DriftReply> {
+  switch (job.kind) {
+    case 'analyze':
+      return runAnalyze(job);
+    case 'read':
+      return (await import('./read-job')).runRead(job);
+    case 'diff':
+      return (await import('./diff-job')).runDiff(job, onProgress);
+    case 'drift':
+      return (await import('./drift-job')).runDrift(job);
+  }
 }

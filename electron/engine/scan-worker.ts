@@ -5,13 +5,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runJob } from './run-job';
-import type { JobMessage, ResultMessage } from './worker-protocol';
+import type { JobMessage, ProgressMessage, ResultMessage } from './worker-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker.ts must run in a worker thread.');
 
 port.on('message', (message: JobMessage) => {
-  runJob(message.job).then(
+  const progress = (done: number, total: number): void => port.postMessage({ id: message.id, progress: { done, total } } satisfies ProgressMessage);
+  runJob(message.job, progress).then(
     (reply) => port.postMessage({ id: message.id, ok: true, reply } satisfies ResultMessage),
     (error: unknown) =>
       port.postMessage({

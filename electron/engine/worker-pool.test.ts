@@ -31,7 +31,7 @@ describe('createWorkerPool', () => {
     });
     const broken = replies[1];
     expect(broken.kind === 'analyzed' && broken.analysis.findings.some((f) => f.severity === 'error')).toBe(true);
-    expect(pool.stats()).toEqual({ analyze: 3, read: 0, failed: 0 });
+    expect(pool.stats()).toEqual({ analyze: 3, read: 0, diff: 0, drift: 0, failed: 0 });
   });
 
   it('reports a file above the size limit as hashed but not decoded', async () => {

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { JobMessage, ReplyFor, ResultMessage, WorkerJob } from './worker-protocol';
+import type { JobMessage, ProgressMessage, ReplyFor, ResultMessage, WorkerJob } from './worker-protocol';
 
 /** A job did not complete: the checks threw, the worker died, or it took too long. */
 export class WorkerJobError extends Error {
@@ -26,13 +26,15 @@ export class WorkerJobError extends Error {
 export interface PoolStats {
   readonly analyze: number;
   readonly read: number;
+  readonly diff: number;
+  readonly drift: number;
   readonly failed: number;
 }
 
 /** The pool. */
 export interface WorkerPool {
-  /** Run one job on the next free worker. */
-  run<J extends WorkerJob>(job: J): Promise<ReplyFor<J>>;
+  /** Run one job on the next free worker; `onProgress` hears how far a long job (diff, drift) got. */
+  run<J extends WorkerJob>(job: J, onProgress?: (done: number, total: number) => void): Promise<ReplyFor<J>>;
   stats(): PoolStats;
   /** Terminate every worker; queued jobs fail with reason `closed`. */
   close(): Promise<void>;
@@ -73,6 +75,7 @@ interface Pending {
   readonly job: WorkerJob;
   readonly resolve: (reply: unknown) => void;
   readonly reject: (error: Error) => void;
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 interface Slot {
@@ -87,7 +90,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   const timeoutMs = options.jobTimeoutMs ?? 5 * 60 * 1000;
   const slots: Slot[] = [];
   const queue: Pending[] = [];
-  const counts = { analyze: 0, read: 0, failed: 0 };
+  const counts = { analyze: 0, read: 0, diff: 0, drift: 0, failed: 0 };
   let nextId = 1;
   let closed = false;
 
@@ -119,8 +122,12 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   const addSlot = (): Slot => {
     const slot: Slot = { worker: spawnWorker(), busy: null, timer: null };
     slot.worker.unref();
-    slot.worker.on('message', (message: ResultMessage) => {
+    slot.worker.on('message', (message: ResultMessage | ProgressMessage) => {
       if (!slot.busy || slot.busy.id !== message.id) return;
+      if ('progress' in message) {
+        slot.busy.onProgress?.(message.progress.done, message.progress.total);
+        return;
+      }
       finish(slot, (p) => {
         if (message.ok) p.resolve(message.reply);
         else {
@@ -159,10 +166,10 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   };
 
   return {
-    run<J extends WorkerJob>(job: J): Promise<ReplyFor<J>> {
+    run<J extends WorkerJob>(job: J, onProgress?: (done: number, total: number) => void): Promise<ReplyFor<J>> {
       if (closed) return Promise.reject(new WorkerJobError('The scanner is shutting down.', 'closed'));
       return new Promise<ReplyFor<J>>((resolve, reject) => {
-        queue.push({ id: nextId++, job, resolve: resolve as (reply: unknown) => void, reject });
+        queue.push({ id: nextId++, job, resolve: resolve as (reply: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
         pump();
       });
     },

@@ -1,8 +1,9 @@
 /**
  * Messages between the engine and its scan workers. Everything here is structured-clone friendly.
  */
-import type { TextLocation } from '../../shared/api/contract';
+import type { DiffViewChange, TextLocation } from '../../shared/api/contract';
 import type { FileAnalysis, AnalysisOptions } from '../../shared/checks/types';
+import type { DriftReport } from '../../shared/drift/types';
 import type { Finding } from '../../shared/model/finding';
 
 /** Analyse one file: hash it and run the file checks. */
@@ -30,8 +31,43 @@ export interface ReadJob {
   readonly offsets: readonly number[];
 }
 
+/** One file a diff or drift job reads: the real path and the name shown. */
+export interface JobFile {
+  /** Real absolute path (already checked to be inside a root). */
+  readonly path: string;
+  /** Path relative to the family's directory. */
+  readonly file: string;
+}
+
+/** Diff the decoded values of two files (see `diff-job.ts`). */
+export interface DiffJob {
+  readonly kind: 'diff';
+  readonly a: JobFile;
+  readonly b: JobFile;
+  /** Both names, for messages about the job. */
+  readonly file: string;
+  readonly maxBytes: number;
+  /** Cap on each side's rendered text, in characters. */
+  readonly maxChars: number;
+  readonly maxChanges: number;
+}
+
+/** Judge the type drift of a JSON file against its pre-save source (see `drift-job.ts`). */
+export interface DriftJob {
+  readonly kind: 'drift';
+  /** The JSON file a loader reads. */
+  readonly post: JobFile;
+  /** The typed image (`pickle`) or the save-time manifest (`types`); null to infer. */
+  readonly pre: (JobFile & { readonly role: 'pickle' | 'types' }) | null;
+  readonly file: string;
+  readonly loader: 'python' | 'js';
+  readonly maxBytes: number;
+  /** Cap on the rendered post-load text; 0 renders none (the scan needs only the verdicts). */
+  readonly maxChars: number;
+}
+
 /** Any job. */
-export type WorkerJob = AnalyzeJob | ReadJob;
+export type WorkerJob = AnalyzeJob | ReadJob | DiffJob | DriftJob;
 
 /** Reply to an `analyze` job. */
 export type AnalyzeReply =
@@ -63,8 +99,36 @@ export type ReadReply =
   | { readonly kind: 'vanished' }
   | { readonly kind: 'unreadable'; readonly message: string };
 
+/** A file of a diff or drift job that could not be used. */
+export type JobFileProblem = { readonly kind: 'vanished'; readonly file: string } | { readonly kind: 'unreadable'; readonly file: string; readonly message: string };
+
+/** Reply to a `diff` job. Values cross as canonical text and short reprs, never as value trees. */
+export type DiffReply =
+  | {
+      readonly kind: 'diff';
+      readonly summary: { readonly added: number; readonly removed: number; readonly changed: number; readonly typeChanged: number };
+      readonly changes: readonly DiffViewChange[];
+      readonly truncated: boolean;
+      readonly a: { readonly text: string; readonly truncated: boolean; readonly note?: string };
+      readonly b: { readonly text: string; readonly truncated: boolean; readonly note?: string };
+    }
+  | JobFileProblem;
+
+/** Reply to a `drift` job. */
+export type DriftReply =
+  | {
+      readonly kind: 'drift';
+      readonly report: DriftReport;
+      /** Why the pre-save file could not be used (then `report.source` is `inferred`). */
+      readonly sourceProblem?: string;
+      readonly text: string;
+      readonly textTruncated: boolean;
+      readonly locations: Readonly<Record<string, TextLocation>>;
+    }
+  | JobFileProblem;
+
 /** Reply for a job, by job kind. */
-export type ReplyFor<J extends WorkerJob> = J extends AnalyzeJob ? AnalyzeReply : ReadReply;
+export type ReplyFor<J extends WorkerJob> = J extends AnalyzeJob ? AnalyzeReply : J extends ReadJob ? ReadReply : J extends DiffJob ? DiffReply : DriftReply;
 
 /** Engine → worker. */
 export interface JobMessage {
@@ -74,5 +138,11 @@ export interface JobMessage {
 
 /** Worker → engine. `failed` means the checking code itself threw: a bug, not bad input. */
 export type ResultMessage =
-  | { readonly id: number; readonly ok: true; readonly reply: AnalyzeReply | ReadReply }
+  | { readonly id: number; readonly ok: true; readonly reply: AnalyzeReply | ReadReply | DiffReply | DriftReply }
   | { readonly id: number; readonly ok: false; readonly message: string };
+
+/** Worker → engine while a long job runs: how far it got (not an answer; the job goes on). */
+export interface ProgressMessage {
+  readonly id: number;
+  readonly progress: { readonly done: number; readonly total: number };
+}

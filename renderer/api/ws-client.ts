@@ -39,6 +39,10 @@ const DEFAULT_BACKOFF_MS = [250, 500, 1000, 2000, 4000, 5000] as const;
 const DEFAULT_TIMEOUTS_MS: Partial<Record<ApiMethod, number | null>> = {
   // Decoding a large pickle or a multi-hundred-megabyte JSON file takes a while.
   readGeneration: 90_000,
+  // The engine's worker time limit (5 minutes) ends a diff or drift job first; progress events
+  // show it is still going.
+  diffGenerations: 330_000,
+  driftOf: 330_000,
   pickFolder: null,
 };
 

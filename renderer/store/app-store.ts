@@ -8,6 +8,7 @@ import type { CheckpointApi } from '../../shared/api/contract';
 import type { ConnectionSource } from '../api/connection';
 import { createConnectionSlice, type ConnectionSlice } from './connection-slice';
 import { createContentSlice, type ContentSlice } from './content-slice';
+import { createDiffDriftSlice, type DiffDriftSlice } from './diff-drift-slice';
 import { createNoticesSlice, type NoticesSlice } from './notices-slice';
 import { createPopupsSlice, type PopupsSlice } from './popups-slice';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice';
@@ -16,7 +17,7 @@ import { createUiSlice, type UiSlice } from './ui-slice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspace-slice';
 
 /** Everything the window knows. */
-export type AppState = WorkspaceSlice & SelectionSlice & ContentSlice & NoticesSlice & PopupsSlice & ConnectionSlice & UiSlice;
+export type AppState = WorkspaceSlice & SelectionSlice & ContentSlice & NoticesSlice & PopupsSlice & ConnectionSlice & UiSlice & DiffDriftSlice;
 
 /** A store instance. */
 export type AppStore = StoreApi<AppState>;
@@ -32,6 +33,7 @@ export function createAppStore(api: CheckpointApi): AppStore {
     ...createPopupsSlice(deps)(...a),
     ...createConnectionSlice(deps)(...a),
     ...createUiSlice(deps)(...a),
+    ...createDiffDriftSlice(deps)(...a),
   }));
 }
 
@@ -42,6 +44,7 @@ export function createAppStore(api: CheckpointApi): AppStore {
 export function connectStore(store: AppStore, api: CheckpointApi, connection: ConnectionSource): () => void {
   const offEvent = api.onEvent((event) => {
     if (event.type === 'snapshot') store.getState().snapshotReceived(event.snapshot);
+    else if (event.type === 'progress') store.getState().jobProgressReceived(event.progress);
     else store.getState().noticeRaised(event.level, event.message);
   });
   const offConnection = connection.onChange((state) => store.getState().connectionChanged(state));

@@ -8,7 +8,7 @@ import type { SliceCreator } from './slice';
  * Tabs of the generation detail pane. `value` is the decoded text with its findings; a diff or
  * drift view is added by extending this union and the tab list in `generation-detail.tsx`.
  */
-export type DetailTab = 'value';
+export type DetailTab = 'value' | 'diff' | 'drift';
 
 /** Places a shortcut can send the keyboard focus to. */
 export type FocusTarget = 'add-folder' | 'generations' | 'findings';

@@ -1,0 +1,36 @@
+/**
+ * Read and decode one file for a diff or drift job, turning every way it can fail into a reply a
+ * person can act on: gone, unreadable, too large, or not decodable (with the first finding that
+ * says why).
+ */
+import { decodeFile } from '../../shared/checks/analyze-file';
+import type { Value } from '../../shared/model/value';
+import { readAndHash } from './read-file';
+import { megabytes } from './run-job';
+import type { JobFile, JobFileProblem } from './worker-protocol';
+
+/** A decoded file, or why there is none. */
+export type DecodedForJob = { readonly kind: 'ok'; readonly value: Value; readonly format: string; readonly sha256: string } | JobFileProblem;
+
+/** Read `f` (up to `maxBytes`) and decode it; `purpose` completes "… so it cannot be <purpose>". */
+export async function decodeForJob(f: JobFile, maxBytes: number, purpose: string): Promise<DecodedForJob> {
+  const outcome = await readAndHash(f.path, maxBytes);
+  if (outcome.kind === 'vanished') return { kind: 'vanished', file: f.file };
+  if (outcome.kind === 'unreadable') return { kind: 'unreadable', file: f.file, message: `${f.file} could not be read: ${outcome.message}.` };
+  if (outcome.bytes === null) {
+    return { kind: 'unreadable', file: f.file, message: `${f.file} is ${megabytes(outcome.size)}, above the ${megabytes(maxBytes)} limit for decoding, so it cannot be ${purpose}.` };
+  }
+  return decodeBytesForJob(f.file, outcome.bytes, outcome.sha256, purpose);
+}
+
+/** Decode bytes already read (the CLI reads its own files). */
+export async function decodeBytesForJob(file: string, bytes: Uint8Array, sha256: string, purpose: string): Promise<DecodedForJob> {
+  const decoded = await decodeFile(file, bytes);
+  if (decoded.result.kind === 'ok') return { kind: 'ok', value: decoded.result.value, format: decoded.format, sha256 };
+  const why = decoded.result.findings.find((f) => f.severity === 'error') ?? decoded.result.findings[0];
+  return {
+    kind: 'unreadable',
+    file,
+    message: `${file} does not decode${why ? ` (${why.code}: ${why.message})` : ''}, so it cannot be ${purpose}. Pick a generation whose value decodes.`,
+  };
+}
