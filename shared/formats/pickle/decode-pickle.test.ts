@@ -295,6 +295,20 @@ describe('decodePickle on damaged input', () => {
     expect(r.partial.entries.length).toBeGreaterThan(0);
   });
 
+  it('salvages only items that belong to a container, never the parts of an unfinished tuple', () => {
+    const out = python(`
+import pickle, sys
+data = pickle.dumps([list(range(1500)), [1, 2], (3, 4, 5, 'cut here' * 20)], protocol=2)
+sys.stdout.buffer.write(data[:data.index(b'cut here') + 4])
+`);
+    const r = decodePickle(new Uint8Array(out), 'cut-tuple.pkl');
+    if (r.kind !== 'corrupt' || r.partial?.kind !== 'list') throw new Error('expected a partial list');
+    const [big, small, ...rest] = r.partial.items;
+    expect(rest).toEqual([]);
+    expect(big.kind === 'list' && big.items.length).toBe(1500);
+    expect(small).toEqual({ kind: 'list', items: [{ kind: 'int', text: '1' }, { kind: 'int', text: '2' }] });
+  });
+
   it('flags malformed pickles Python also refuses, naming the opcode and offset', () => {
     const cases = python(`
 import pickle, json, base64

@@ -90,6 +90,10 @@ class Halt {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_DENSE_MEMO = 1 << 26;
+/** Opcodes between a container and its next batch MARK that do not end the batch: FRAME and memo puts. */
+const KEEPS_BATCH_TARGET = new Set([0x95, 0x70, 0x71, 0x72, 0x94]);
+/** Python's pickler writes container items in batches of this many; only a full batch can be followed by another. */
+const BATCH_SIZE = 1000;
 /** Dicts and sets up to this size look for an equal key by scanning; bigger ones keep an index. */
 const SCAN_LIMIT = 16;
 
@@ -107,6 +111,10 @@ class PickleMachine {
   private ops = 0;
   private readonly stack: Value[] = [];
   private readonly marks: number[] = [];
+  // For each MARK, the container it batches items for (Python writes `EMPTY_LIST MEMOIZE MARK …
+  // APPENDS`), or null: only such items may be salvaged into a container when the file is cut.
+  private readonly markOwners: (Value | null)[] = [];
+  private batchTarget: Value | null = null;
   // Picklers number memo slots 0, 1, 2, …: a dense array, with a map for far-out indices a
   // hand-made pickle might use.
   private readonly memo: Value[] = [];
@@ -168,8 +176,8 @@ class PickleMachine {
     for (let m = this.marks.length - 1; m >= 0; m--) {
       const mark = this.marks[m];
       const items = this.stack.splice(mark);
-      const owner = mark > 0 ? this.stack[mark - 1] : undefined;
-      if (!owner) continue;
+      const owner = this.markOwners[m];
+      if (!owner || owner !== this.stack[mark - 1]) continue;
       if (owner.kind === 'list' || owner.kind === 'set' || (owner.kind === 'object' && !owner.entries)) {
         const list = owner.kind === 'object' ? (owner.items ??= []) : owner.items;
         for (const item of items) list.push(item);
@@ -307,6 +315,7 @@ class PickleMachine {
   private popMark(): Value[] {
     if (this.marks.length === 0) this.invalid('The opcode needs a MARK but none is open (could not find MARK)');
     const mark = this.marks.pop() as number;
+    this.markOwners.pop();
     return this.stack.splice(mark);
   }
 
@@ -343,6 +352,8 @@ class PickleMachine {
       this.opStart = this.pos;
       this.op = b[this.pos++];
       this.spend(1);
+      const batchTarget = this.batchTarget;
+      this.batchTarget = KEEPS_BATCH_TARGET.has(this.op) ? batchTarget : null;
       switch (this.op) {
         case 0x80: { // PROTO
           const v = this.u8();
@@ -461,10 +472,10 @@ class PickleMachine {
         case 0x89: this.push({ kind: 'bool', value: false }); break; // NEWFALSE
 
         // containers
-        case 0x5d: this.push({ kind: 'list', items: [] }); break; // EMPTY_LIST
+        case 0x5d: this.pushBatchTarget({ kind: 'list', items: [] }); break; // EMPTY_LIST
         case 0x29: this.push({ kind: 'tuple', items: [] }); break; // EMPTY_TUPLE
-        case 0x7d: this.push({ kind: 'dict', entries: [] }); break; // EMPTY_DICT
-        case 0x8f: this.push({ kind: 'set', items: [] }); break; // EMPTY_SET
+        case 0x7d: this.pushBatchTarget({ kind: 'dict', entries: [] }); break; // EMPTY_DICT
+        case 0x8f: this.pushBatchTarget({ kind: 'set', items: [] }); break; // EMPTY_SET
         case 0x61: { // APPEND
           const v = this.pop();
           this.appendTo(this.top(), [v]);
@@ -473,6 +484,7 @@ class PickleMachine {
         case 0x65: { // APPENDS
           const items = this.popMark();
           this.appendTo(this.top(), items);
+          if (items.length === BATCH_SIZE) this.batchTarget = this.top();
           break;
         }
         case 0x6c: this.push({ kind: 'list', items: this.popMark() }); break; // LIST
@@ -509,11 +521,13 @@ class PickleMachine {
           const items = this.popMark();
           if (items.length % 2) this.invalid('SETITEMS has an odd number of items (a key without its value)');
           this.setItems(this.top(), items);
+          if (items.length === 2 * BATCH_SIZE) this.batchTarget = this.top();
           break;
         }
         case 0x90: { // ADDITEMS
           const items = this.popMark();
           this.addItems(this.top(), items);
+          if (items.length === BATCH_SIZE) this.batchTarget = this.top();
           break;
         }
         case 0x91: { // FROZENSET
@@ -526,11 +540,17 @@ class PickleMachine {
         // stack and memo
         case 0x30: // POP
           if (this.stack.length > this.fence()) this.stack.pop();
-          else if (this.marks.length > 0) this.marks.pop(); // CPython lets POP discard a bare MARK
+          else if (this.marks.length > 0) {
+            this.marks.pop(); // CPython lets POP discard a bare MARK
+            this.markOwners.pop();
+          }
           else this.invalid('POP on an empty stack (unpickling stack underflow)');
           break;
         case 0x32: this.push(this.top()); break; // DUP
-        case 0x28: this.marks.push(this.stack.length); break; // MARK
+        case 0x28: // MARK
+          this.marks.push(this.stack.length);
+          this.markOwners.push(batchTarget);
+          break;
         case 0x31: this.popMark(); break; // POP_MARK
         case 0x67: this.memoGet(this.memoIndexLine()); break; // GET
         case 0x68: this.memoGet(this.u8()); break; // BINGET
@@ -560,7 +580,7 @@ class PickleMachine {
           const args = this.pop();
           const callable = this.pop();
           if (args.kind !== 'tuple') this.invalid(`REDUCE needs an argument tuple but finds a ${args.kind}`);
-          this.push(this.apply(callable, args.items, false));
+          this.pushBatchTarget(this.apply(callable, args.items, false));
           break;
         }
         case 0x62: { // BUILD
@@ -572,7 +592,7 @@ class PickleMachine {
           const args = this.pop();
           const cls = this.pop();
           if (args.kind !== 'tuple') this.invalid(`NEWOBJ needs an argument tuple but finds a ${args.kind}`);
-          this.push(this.apply(cls, args.items, true));
+          this.pushBatchTarget(this.apply(cls, args.items, true));
           break;
         }
         case 0x92: { // NEWOBJ_EX
@@ -582,7 +602,7 @@ class PickleMachine {
           if (args.kind !== 'tuple') this.invalid(`NEWOBJ_EX needs an argument tuple but finds a ${args.kind}`);
           if (kwargs.kind !== 'dict') this.invalid(`NEWOBJ_EX needs a keyword dict but finds a ${kwargs.kind}`);
           // Keyword arguments have no slot of their own on an object node: they ride as a last dict argument.
-          this.push(this.apply(cls, kwargs.entries.length > 0 ? [...args.items, kwargs] : args.items, true));
+          this.pushBatchTarget(this.apply(cls, kwargs.entries.length > 0 ? [...args.items, kwargs] : args.items, true));
           break;
         }
         case 0x69: { // INST
@@ -632,6 +652,12 @@ class PickleMachine {
   }
 
   // ---- pushes -------------------------------------------------------------------------------
+
+  // Push a value that APPENDS/SETITEMS/ADDITEMS batches may follow (after a memo PUT and a MARK).
+  private pushBatchTarget(v: Value): void {
+    this.push(v);
+    if (v.kind === 'list' || v.kind === 'dict' || v.kind === 'set' || v.kind === 'object') this.batchTarget = v;
+  }
 
   private pushInt(text: string): void {
     this.push({ kind: 'int', text });
@@ -700,14 +726,29 @@ class PickleMachine {
     return node;
   }
 
-  private describe(v: Value): string {
-    if (v.kind === 'global') return v.name;
-    if (v.kind === 'object') return `${v.cls}(…)`;
-    return v.kind;
-  }
-
-  private apply(callable: Value, args: Value[], viaNew: boolean): Value {
-    this.spend(args.length);
+  private apply(callee: Value, callArgs: Value[], calledViaNew: boolean): Value {
+    let callable = callee;
+    let args = callArgs;
+    let viaNew = calledViaNew;
+    // copyreg.__newobj__(cls, *args) and __newobj_ex__(cls, args, kwargs) are NEWOBJ spelled as
+    // calls; unwrap them in a loop, since a hand-made pickle may nest them without end.
+    for (;;) {
+      this.spend(args.length);
+      if (callable.kind !== 'global') break;
+      const wrapper = this.records.get(callable);
+      if (callable.name === 'copyreg.__newobj__' && args.length >= 1) {
+        if (wrapper) markCalled(wrapper);
+        [callable, args, viaNew] = [args[0], args.slice(1), true];
+        continue;
+      }
+      if (callable.name === 'copyreg.__newobj_ex__' && args.length === 3 && args[1].kind === 'tuple') {
+        if (wrapper) markCalled(wrapper);
+        const kw = args[2];
+        [callable, args, viaNew] = [args[0], kw.kind === 'dict' && kw.entries.length > 0 ? [...args[1].items, kw] : args[1].items, true];
+        continue;
+      }
+      break;
+    }
     if (callable.kind === 'object') {
       // Calling what another call returned (a bound method, a getattr result): keep it inert.
       return { kind: 'object', cls: `${callable.cls}(…)`, args };
@@ -725,11 +766,6 @@ class PickleMachine {
       this.getattrDynamic.add(record);
     }
     if (name === 'copyreg._reconstructor') return this.reconstructor(args);
-    if (name === 'copyreg.__newobj__' && args.length >= 1) return this.apply(args[0], args.slice(1), true);
-    if (name === 'copyreg.__newobj_ex__' && args.length === 3 && args[1].kind === 'tuple') {
-      const kw = args[2];
-      return this.apply(args[0], kw.kind === 'dict' && kw.entries.length > 0 ? [...args[1].items, kw] : args[1].items, true);
-    }
     const r: Reduction = reduceKnown(name, args, viaNew, this);
     if (r.kind === 'value') return r.value;
     if (r.kind === 'refused') this.refuse(`${name}(…)`, r.reason);
