@@ -107,6 +107,22 @@ sys.stdout.buffer.write(pickle.dumps({'a': loop, 'b': hidden, 'c': {'again': loo
     expect(found[0].findings.map((f) => f.code)).toEqual(['pickle.unsafe_global']);
   });
 
+  it('judges raw pickle bytes too, but ignores binary data that only starts like one', () => {
+    const bytes = python(`
+import pickle, os, sys
+class Call:
+    def __init__(self, f, *args): self.f, self.args = f, args
+    def __reduce__(self): return (self.f, self.args)
+blob = pickle.dumps(Call(os.system, 'touch SENTINEL'), protocol=2)
+lookalike = b'\\x80\\x02' + bytes(range(200, 256)) + b'.'
+sys.stdout.buffer.write(pickle.dumps({'blob': blob, 'noise': lookalike}, protocol=3))
+`);
+    const r = decodePickle(new Uint8Array(bytes), 'blobs.pkl');
+    if (r.kind !== 'ok') throw new Error('expected ok');
+    const found = findEmbeddedPickles(r.value, 'blobs.pkl');
+    expect(found.map((e) => [e.pointer, e.findings.map((f) => f.code)])).toEqual([['/blob', ['pickle.unsafe_global']]]);
+  });
+
   it('walks a 100,000-deep value without overflowing the stack', () => {
     const b64 = python(`
 import pickle, base64, sys

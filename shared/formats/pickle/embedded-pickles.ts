@@ -113,11 +113,14 @@ function scan(value: Value, file: string, depth: number, budget: { bytes: number
       if (!bytes) return;
       if (bytes.length > budget.bytes) {
         const message = `A pickle of ${bytes.length} bytes is embedded here, past what Checkpoint Doctor decodes inside one value; it was not checked.`;
-        out.push({ pointer: entry.pointer, decoded: null, raw: [{ code: 'pickle.invalid', severity: 'warning', message, file }] });
+        out.push({ pointer: entry.pointer, decoded: null, raw: [{ code: 'analysis.failed', severity: 'warning', message, file }] });
         return;
       }
       budget.bytes -= bytes.length;
       const result = decodePickle(bytes, file);
+      // Raw bytes that merely start like a pickle (1 in millions of binary blobs) are only
+      // reported when they really decode; a base64 text of 0x80 0x0N is a pickle by intent.
+      if (v.kind === 'bytes' && result.kind !== 'ok') return;
       const decoded = result.kind === 'ok' ? result.value : result.partial ?? null;
       const raw = [...result.findings, ...pickleSafetyFindings(result.globals, file)];
       if (decoded && depth + 1 < MAX_NESTING) {
