@@ -172,6 +172,16 @@ describe('decompress, codec specifics', () => {
     expect(r.kind === 'failed' && r.finding.code).toBe('compression.corrupt');
   });
 
+  it.skipIf(!HAS_ZSTD)('reports a zstd frame whose content no longer matches its checksum as corrupt', async () => {
+    // Damage a literal inside a raw block: the decoder cannot notice, only the XXH64 checksum can.
+    const packed = py(
+      "import subprocess, sys\ndata = bytes(range(256)) * 64\nout = bytearray(subprocess.run(['zstd', '-q', '-c', '-1'], input=data, stdout=subprocess.PIPE, check=True).stdout)\nout[len(out) // 2] ^= 0x01\nsys.stdout.buffer.write(bytes(out))",
+    );
+    const r = await decompress(packed, 'damaged.zst');
+    expect(r.kind === 'failed' && r.finding.code).toBe('compression.corrupt');
+    expect(r.kind === 'failed' && r.finding.message).toContain('checksum');
+  });
+
   it.skipIf(!HAS_LZ4)('reports an LZ4 frame with a damaged byte as corrupt (content checksum)', async () => {
     const packed = py(
       `${PAYLOAD}\nimport subprocess, sys\nout = bytearray(subprocess.run(['lz4', '-q', '-c', '--content-size'], input=data, stdout=subprocess.PIPE, check=True).stdout)\nout[len(out) // 2] ^= 0x01\nsys.stdout.buffer.write(bytes(out))`,
