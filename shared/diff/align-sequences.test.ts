@@ -68,6 +68,28 @@ describe('alignSequences', () => {
     }
   });
 
+  it('splits equal-length sequences edited in place on the diagonal, still minimal', () => {
+    const rand = rng(11);
+    let diagonal = 0;
+    for (let round = 0; round < 100; round++) {
+      const n = 64 + Math.floor(rand() * 200);
+      const a = Array.from({ length: n }, () => Math.floor(rand() * 1e9));
+      const b = a.slice();
+      for (let e = Math.floor(rand() * 20); e > 0; e--) b[Math.floor(rand() * n)] = Math.floor(rand() * 1e9);
+      if (round % 2 === 0) {
+        // And a shift: one item removed, one inserted further on.
+        const from = Math.floor(rand() * (n - 10));
+        b.splice(from, 1);
+        b.splice(from + 1 + Math.floor(rand() * 8), 0, -round);
+      }
+      const { edits, stats } = checkedAlign(a, b);
+      diagonal += stats.diagonal;
+      expect(edits).toBe(a.length + b.length - 2 * lcsLength(a, b));
+    }
+    // Most rounds keep a long equal-length middle after trimming, which takes the diagonal path.
+    expect(diagonal).toBeGreaterThan(50);
+  });
+
   it('reports one insertion at the start of a million items as one add', () => {
     const a = Array.from({ length: 1_000_000 }, (_, i) => i * 7 + 1);
     const b = [42, ...a];

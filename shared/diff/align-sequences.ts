@@ -3,7 +3,9 @@
  * insertion near the start of a million-item list is one `add`, not a million changes.
  *
  * Strategy, per segment (iterative; segments are processed in document order):
- * 1. Trim the common prefix and suffix (linear).
+ * 1. Trim the common prefix and suffix (linear). One item against one item is a pair. Equal
+ *    lengths with at least half the items equal in place split into their unequal runs (see
+ *    `splitOnDiagonal`): values edited in place between generations never reach step 2.
  * 2. Myers' O((N+M)·D) shortest edit script, bounded: it gives up past `maxEditDistance` edits
  *    (default 1,000; it keeps one row per edit, so this also bounds memory to ~D² ints) or once
  *    it has spent `workBudget` steps (default 4·(N+M) + 100,000), whichever comes first.
@@ -40,6 +42,7 @@ export interface AlignOptions {
 
 /** How each segment was settled, for tests and diagnostics. */
 export interface AlignStats {
+  diagonal: number;
   myers: number;
   anchored: number;
   positional: number;
@@ -49,7 +52,7 @@ const DEFAULT_MAX_D = 1000;
 
 /** Align `a` against `b` (arrays of item hashes), emitting only the differences. */
 export function alignSequences(a: ArrayLike<number>, b: ArrayLike<number>, emit: AlignEmit, options: AlignOptions = {}): AlignStats {
-  const stats: AlignStats = { myers: 0, anchored: 0, positional: 0 };
+  const stats: AlignStats = { diagonal: 0, myers: 0, anchored: 0, positional: 0 };
   const maxD = options.maxEditDistance ?? DEFAULT_MAX_D;
   let totalBudget = 32 * (a.length + b.length) + 1_000_000;
   // Segments as [aLo, aHi, bLo, bHi], popped in document order.
@@ -74,6 +77,14 @@ export function alignSequences(a: ArrayLike<number>, b: ArrayLike<number>, emit:
     }
     const n = aHi - aLo;
     const m = bHi - bLo;
+    if (n === 1 && m === 1) {
+      emit('pair', aLo, bLo);
+      continue;
+    }
+    if (n === m && n >= DIAGONAL_MIN && splitOnDiagonal(a, aLo, b, bLo, n, segments)) {
+      stats.diagonal++;
+      continue;
+    }
     if (totalBudget > 0) {
       const budget = Math.min(totalBudget, options.workBudget ?? 4 * (n + m) + 100_000);
       const script = myers(a, aLo, n, b, bLo, m, maxD, budget);
@@ -110,6 +121,34 @@ export function alignSequences(a: ArrayLike<number>, b: ArrayLike<number>, emit:
     for (let j = bLo + common; j < bHi; j++) emit('add', -1, j);
   }
   return stats;
+}
+
+const DIAGONAL_MIN = 64;
+
+/**
+ * Equal lengths and at least half the items equal at the same index (values edited in place, the
+ * common case between two generations): split the segment into its runs of unequal items, which
+ * are processed as segments of their own. A run of one is a pair; a longer run (a shift between an
+ * insertion and a removal) gets the full treatment, on just that window. Linear, no hashing of
+ * the matched items, and the runs are strictly smaller than the segment, so this always ends.
+ */
+function splitOnDiagonal(a: ArrayLike<number>, aLo: number, b: ArrayLike<number>, bLo: number, n: number, segments: number[][]): boolean {
+  let equal = 0;
+  for (let t = 0; t < n; t++) if (a[aLo + t] === b[bLo + t]) equal++;
+  if (equal * 2 < n) return false;
+  const runs: number[][] = [];
+  let t = 0;
+  while (t < n) {
+    if (a[aLo + t] === b[bLo + t]) {
+      t++;
+      continue;
+    }
+    const start = t;
+    while (t < n && a[aLo + t] !== b[bLo + t]) t++;
+    runs.push([aLo + start, aLo + t, bLo + start, bLo + t]);
+  }
+  for (let r = runs.length - 1; r >= 0; r--) segments.push(runs[r]);
+  return true;
 }
 
 /** Edits as flat triples [op, x, y]: op 0 = delete a[x], 1 = insert b[y]; x, y segment-relative. */

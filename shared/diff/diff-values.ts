@@ -154,21 +154,23 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
         break;
       case 'list':
       case 'tuple':
-        diffSequence(b.items, (a as typeof b).items, pointer, index, queue);
+        diffSequence(b.items, (a as typeof b).items, itemHashes(b, b.items, index), itemHashes(a, (a as typeof b).items, index), pointer, queue);
         break;
       case 'set':
-        diffSet(b.items, (a as typeof b).items, pointer, index, queue);
+        diffSet(b.items, (a as typeof b).items, itemHashes(b, b.items, index), itemHashes(a, (a as typeof b).items, index), pointer, queue);
         break;
       case 'object': {
         // Addressed as walk-value names them: /args/<i>, /state, /items/<i>, /entries/<key>.
         const ao = a as typeof b;
-        diffSequence(b.args ?? [], ao.args ?? [], childPointer(pointer, 'args'), index, queue);
+        const seq = (x: Value[], y: Value[], token: string) =>
+          diffSequence(x, y, itemHashes(null, x, index), itemHashes(null, y, index), childPointer(pointer, token), queue);
+        seq(b.args ?? [], ao.args ?? [], 'args');
         if (b.state !== undefined || ao.state !== undefined) {
           if (b.state === undefined || ao.state === undefined || !quickEqual(b.state, ao.state, index)) {
             queue(b.state, ao.state, childPointer(pointer, 'state'));
           }
         }
-        diffSequence(b.items ?? [], ao.items ?? [], childPointer(pointer, 'items'), index, queue);
+        seq(b.items ?? [], ao.items ?? [], 'items');
         diffDict({ kind: 'dict', entries: b.entries ?? [] }, { kind: 'dict', entries: ao.entries ?? [] }, childPointer(pointer, 'entries'), index, queue);
         break;
       }
@@ -262,6 +264,9 @@ function lookup(maps: { str: Map<string, number>; other: Map<number, number> }, 
 function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, pointer: string, index: HashIndex, queue: Queue): void {
   const bMaps = keyMaps(b.entries, index);
   const aMaps = keyMaps(a.entries, index);
+  // Hashes of the values, from the index when the dicts are tracked (key, value, key, value…).
+  const bh = index.childHashes(b);
+  const ah = index.childHashes(a);
   const matched = new Uint8Array(a.entries.length);
   for (let i = 0; i < b.entries.length; i++) {
     const entry = b.entries[i];
@@ -273,7 +278,8 @@ function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, poin
     }
     matched[j] = 1;
     const other = a.entries[j].value;
-    if (!quickEqual(entry.value, other, index)) queue(entry.value, other, childPointer(pointer, keyToken(a.entries[j].key)));
+    const same = bh !== null && ah !== null ? itemEqual(entry.value, other, bh[2 * i + 1], ah[2 * j + 1]) : quickEqual(entry.value, other, index);
+    if (!same) queue(entry.value, other, childPointer(pointer, keyToken(a.entries[j].key)));
   }
   for (let j = 0; j < a.entries.length; j++) {
     if (matched[j] || lookup(aMaps, a.entries[j].key, index) !== j) continue;
@@ -281,21 +287,43 @@ function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, poin
   }
 }
 
-function diffSequence(b: readonly Value[], a: readonly Value[], pointer: string, index: HashIndex, queue: Queue): void {
-  // Trim with exact equality first: the common case (a few changes in a long list) never
-  // needs the hash arrays for the untouched ends.
+/** The hashes of a sequence's items: kept by the index for a tracked node, else computed. */
+function itemHashes(parent: Value | null, items: readonly Value[], index: HashIndex): Float64Array {
+  const known = parent === null ? null : index.childHashes(parent);
+  if (known !== null && known.length === items.length) return known;
+  const out = new Float64Array(items.length);
+  for (let i = 0; i < items.length; i++) out[i] = hashOf(items[i], index);
+  return out;
+}
+
+/** Equality of two children whose hashes are known: exact for leaves, by hash for containers. */
+function itemEqual(b: Value, a: Value, hb: number, ha: number): boolean {
+  if (a === b) return true;
+  if (hb !== ha || !sameType(b, a)) return false;
+  return isComposite(b) || leafEqual(b, a);
+}
+
+function diffSequence(
+  b: readonly Value[],
+  a: readonly Value[],
+  bh: Float64Array,
+  ah: Float64Array,
+  pointer: string,
+  queue: Queue,
+): void {
+  // Trim the untouched ends first: the common case (a few changes in a long list) never aligns them.
   let lo = 0;
   const common = Math.min(b.length, a.length);
-  while (lo < common && quickEqual(b[lo], a[lo], index)) lo++;
+  while (lo < common && itemEqual(b[lo], a[lo], bh[lo], ah[lo])) lo++;
   let bHi = b.length;
   let aHi = a.length;
-  while (bHi > lo && aHi > lo && quickEqual(b[bHi - 1], a[aHi - 1], index)) {
+  while (bHi > lo && aHi > lo && itemEqual(b[bHi - 1], a[aHi - 1], bh[bHi - 1], ah[aHi - 1])) {
     bHi--;
     aHi--;
   }
   if (lo === bHi && lo === aHi) return;
-  const hb = new Float64Array(bHi - lo);
-  const ha = new Float64Array(aHi - lo);
+  const hb = bh.subarray(lo, bHi);
+  const ha = ah.subarray(lo, aHi);
   const kb = new Int32Array(bHi - lo);
   const ka = new Int32Array(aHi - lo);
   const codes = new Map<string, number>();
@@ -305,14 +333,8 @@ function diffSequence(b: readonly Value[], a: readonly Value[], pointer: string,
     if (c === undefined) codes.set(name, (c = codes.size));
     return c;
   };
-  for (let i = lo; i < bHi; i++) {
-    hb[i - lo] = hashOf(b[i], index);
-    kb[i - lo] = code(b[i]);
-  }
-  for (let j = lo; j < aHi; j++) {
-    ha[j - lo] = hashOf(a[j], index);
-    ka[j - lo] = code(a[j]);
-  }
+  for (let i = lo; i < bHi; i++) kb[i - lo] = code(b[i]);
+  for (let j = lo; j < aHi; j++) ka[j - lo] = code(a[j]);
   alignSequences(hb, ha, (op, i, j) => {
     if (op === 'add') queue(undefined, a[lo + j], childPointer(pointer, lo + j));
     else if (op === 'del') queue(b[lo + i], undefined, childPointer(pointer, lo + i));
@@ -338,19 +360,17 @@ function typeName(v: Value): string {
   }
 }
 
-function diffSet(b: readonly Value[], a: readonly Value[], pointer: string, index: HashIndex, queue: Queue): void {
+function diffSet(b: readonly Value[], a: readonly Value[], bh: Float64Array, ah: Float64Array, pointer: string, queue: Queue): void {
   // A multiset match on hashes: an item present on both sides (as often) is unchanged.
   const available = new Map<number, number[]>();
   for (let j = 0; j < a.length; j++) {
-    const h = hashOf(a[j], index);
-    const list = available.get(h);
+    const list = available.get(ah[j]);
     if (list) list.push(j);
-    else available.set(h, [j]);
+    else available.set(ah[j], [j]);
   }
   const used = new Uint8Array(a.length);
   for (let i = 0; i < b.length; i++) {
-    const list = available.get(hashOf(b[i], index));
-    const j = list?.pop();
+    const j = available.get(bh[i])?.pop();
     if (j === undefined) queue(b[i], undefined, childPointer(pointer, i));
     else used[j] = 1;
   }
