@@ -150,7 +150,7 @@ function bindFiles(files: readonly DirEntryInfo[], prefix: string): Unit[] {
     const lone = !isSet(parts);
     if (lone && !(template && setTemplates.has(template))) continue;
     // A lone pickle beside a JSON of the same stem is a typed twin, not a broken set.
-    if (lone && parts.every((p) => p.role === 'pickle') && [...byPlain.keys()].some((k) => k === `${stem}.json`)) continue;
+    if (lone && parts.every((p) => p.role === 'pickle') && byPlain.has(`${stem}.json`)) continue;
     const members = parts
       .sort((a, b) => ['pickle', 'state', 'meta'].indexOf(a.role) - ['pickle', 'state', 'meta'].indexOf(b.role))
       .map((p) => member(prefix + p.entry.name, p.role, p.entry));
@@ -407,13 +407,13 @@ export function discoverFamilies(entries: readonly DirEntryInfo[]): DiscoveryRes
   }
 
   // Temp leftovers go to the family whose file they were going to replace.
+  const byAlias = new Map<string, Series>();
+  for (const s of series) {
+    for (const key of [s.name, ...s.aliases]) if (!byAlias.has(key)) byAlias.set(key, s);
+  }
   const findSeries = (target: string): Series | undefined => {
     const p = parseName(target);
-    for (const key of [target, p.plain, p.stem]) {
-      const found = series.find((s) => s.name === key || s.aliases.has(key));
-      if (found) return found;
-    }
-    return undefined;
+    return byAlias.get(target) ?? byAlias.get(p.plain) ?? byAlias.get(p.stem);
   };
   const orphans: { entry: DirEntryInfo; name: string }[] = [];
   for (const t of sorted.temps) {
@@ -439,11 +439,17 @@ export function discoverFamilies(entries: readonly DirEntryInfo[]): DiscoveryRes
     const guess = t.targets.find((target) => parseName(target).ext !== '') ?? t.targets[t.targets.length - 1];
     orphans.push({ entry: t.entry, name: guess });
   }
+  const orphanFamilies = new Map<string, Series>();
   for (const o of orphans) {
-    const existing = series.find((s) => s.units.length === 0 && s.name === o.name);
     const stray = member(o.entry.name, 'member', o.entry);
-    if (existing) existing.strays.push(stray);
-    else series.push({ kind: 'single', name: o.name, units: [], hasHead: false, strays: [stray], aliases: new Set([o.name]) });
+    const existing = orphanFamilies.get(o.name);
+    if (existing) {
+      existing.strays.push(stray);
+      continue;
+    }
+    const family: Series = { kind: 'single', name: o.name, units: [], hasHead: false, strays: [stray], aliases: new Set([o.name]) };
+    orphanFamilies.set(o.name, family);
+    series.push(family);
   }
 
   // Family names must be unique in a directory: the engine's family id is `${dir}::${name}`.
