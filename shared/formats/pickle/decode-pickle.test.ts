@@ -424,6 +424,65 @@ except Exception as e:
   });
 });
 
+describe('decodePickle rare opcodes', () => {
+  it('decodes NEWOBJ_EX, EXT1/EXT2, protocol 0 PERSID, and the INST/OBJ forms Python still loads', () => {
+    const out = python(`
+import pickle, copyreg, io, sys, json, base64
+sys.path.insert(0, '.')
+import ckptmod
+P = pickle
+class KW:
+    def __init__(self, a, *, k):
+        self.a, self.k = a, k
+    def __getnewargs_ex__(self):
+        return ((self.a,), {'k': self.k})
+KW.__module__ = 'ckptmod'
+ckptmod.KW = KW
+copyreg.add_extension('ckptmod', 'Job', 240)
+copyreg.add_extension('ckptmod', 'Registry', 300)
+class PidPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        return 'blob-7' if obj == 'external' else None
+f = io.BytesIO()
+PidPickler(f, protocol=0).dump(['external', 1])
+inst = P.MARK + P.SHORT_BINUNICODE + b'\\x01x' + P.INST + b'builtins\\nRuntimeError\\n' + P.STOP
+obj = P.MARK + P.GLOBAL + b'builtins\\nValueError\\n' + P.SHORT_BINUNICODE + b'\\x03bad' + P.OBJ + P.STOP
+datas = {
+  'newobj_ex': pickle.dumps(KW(1, k=2), protocol=4),
+  'ext': pickle.dumps([ckptmod.Job, ckptmod.Registry], protocol=2),
+  'persid': f.getvalue(),
+  'inst': inst,
+  'obj': obj,
+}
+for name in ('inst', 'obj'):
+    assert repr(pickle.loads(datas[name])) in ("RuntimeError('x')", "ValueError('bad')"), name
+print(json.dumps({k: base64.b64encode(v).decode() for k, v in datas.items()}))
+`, dir);
+    const b64 = JSON.parse(out.toString()) as Record<string, string>;
+    const decode = (name: string) => decodePickle(new Uint8Array(Buffer.from(b64[name], 'base64')), `${name}.pkl`);
+    const newobjEx = decode('newobj_ex');
+    if (newobjEx.kind !== 'ok') throw new Error('newobj_ex: expected ok');
+    expect(describeValue(newobjEx.value)).toEqual({
+      t: 'obj',
+      cls: 'ckptmod.KW',
+      args: [{ t: 'int', v: '1' }, { t: 'dict', entries: [[{ t: 'str', v: 'k' }, { t: 'int', v: '2' }]] }],
+      state: { t: 'dict', entries: [[{ t: 'str', v: 'a' }, { t: 'int', v: '1' }], [{ t: 'str', v: 'k' }, { t: 'int', v: '2' }]] },
+    });
+    const ext = decode('ext');
+    expect(ext.kind).toBe('ok');
+    expect(ext.findings.map((f) => f.code)).toEqual(['pickle.nonportable_class', 'pickle.nonportable_class']);
+    expect(ext.findings.map((f) => f.message.match(/extension code (\d+)/)?.[1])).toEqual(['240', '300']);
+    const persid = decode('persid');
+    if (persid.kind !== 'ok') throw new Error('persid: expected ok');
+    expect(describeValue(persid.value)).toEqual({ t: 'list', items: [{ t: 'obj', cls: 'persistent_load', args: [{ t: 'str', v: 'blob-7' }] }, { t: 'int', v: '1' }] });
+    const inst = decode('inst');
+    expect(inst.kind === 'ok' && inst.value).toEqual({ kind: 'object', cls: 'builtins.RuntimeError', args: [{ kind: 'str', value: 'x' }] });
+    expect(inst.globals).toEqual([{ module: 'builtins', name: 'RuntimeError', offset: 4, called: true, calls: 1 }]);
+    const obj = decode('obj');
+    expect(obj.kind === 'ok' && obj.value).toEqual({ kind: 'object', cls: 'builtins.ValueError', args: [{ kind: 'str', value: 'bad' }] });
+  });
+});
+
 describe('decodePickle bounds', () => {
   it('keeps a billion-laughs memo bomb linear: nodes are shared, never copied', () => {
     const out = python(`

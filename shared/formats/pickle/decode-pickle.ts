@@ -813,6 +813,8 @@ class PickleMachine {
 
   private build(target: Value, state: Value): void {
     this.spend(1);
+    // BUILD with None sets nothing, on anything (CPython skips the default __setstate__).
+    if (state.kind === 'null') return;
     if (target.kind === 'global') {
       const record = this.records.get(target);
       if (record) {
