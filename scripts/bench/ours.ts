@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createEngine } from '../../electron/engine/engine';
+import { listTree } from '../../electron/engine/list-tree';
+import { discoverFamilies } from '../../shared/discovery/discover';
 import { readAndHash } from '../../electron/engine/read-file';
 import { startServer } from '../../electron/serve';
 import { diffValues } from '../../shared/diff/diff-values';
@@ -111,7 +113,17 @@ async function scan(root: string, writes: number): Promise<void> {
 
   const targets = families.filter((f) => f.kind === 'numbered' && f.name.startsWith('job-'));
   if (targets.length === 0 && writes > 0) fail('no numbered JSON family to write to');
+  // How long one listing of the whole root takes: every rescan starts with one.
+  const relist: number[] = [];
+  for (let k = 0; k < 3; k++) {
+    const tl = performance.now();
+    await listTree({ path: root, real: root }, { discover: discoverFamilies, roots: [{ path: root, real: root }] });
+    relist.push(performance.now() - tl);
+  }
   const latencies: number[] = [];
+  // Write → first snapshot of the rescan (watcher + debounce + listing), and from there to the verdict.
+  const toRescan: number[] = [];
+  const rescanToVerdict: number[] = [];
   const written: string[] = [];
   let timeouts = 0;
   for (let k = 0; k < writes; k++) {
@@ -122,8 +134,10 @@ async function scan(root: string, writes: number): Promise<void> {
     const body = JSON.stringify({ family: family.name, step: step * 100, phase_outputs: { phase0: { score: Math.random() } }, history: [{ t: k, loss: 0.1 }] });
     const tmp = `${path}.tmp`;
     writeFileSync(tmp, body);
+    let firstProgress = -1;
     const seen = new Promise<number>((resolve) => {
       const check = (s: WorkspaceSnapshot): void => {
+        if (firstProgress < 0 && s.progress !== null) firstProgress = performance.now();
         const f = allFamilies(s).find((x) => x.id === family.id);
         const current = f?.generations.find((g) => g.id === f.currentId);
         if (current && current.mainPath === name && current.sha256 !== '') {
@@ -144,6 +158,10 @@ async function scan(root: string, writes: number): Promise<void> {
     const at = await seen;
     if (at < 0) timeouts++;
     latencies.push(at < 0 ? 10_000 : at - tw);
+    if (at >= 0 && firstProgress >= 0) {
+      toRescan.push(firstProgress - tw);
+      rescanToVerdict.push(at - firstProgress);
+    }
     await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
   }
   void latest;
@@ -162,6 +180,9 @@ async function scan(root: string, writes: number): Promise<void> {
     p50: quantile(sorted, 0.5),
     p95: quantile(sorted, 0.95),
     max: sorted[sorted.length - 1] ?? NaN,
+    relistMs: [...relist].sort((a, b) => a - b)[1],
+    toRescanP50: quantile([...toRescan].sort((a, b) => a - b), 0.5),
+    rescanToVerdictP50: quantile([...rescanToVerdict].sort((a, b) => a - b), 0.5),
   });
 }
 
