@@ -11,13 +11,14 @@ import { createContentSlice, type ContentSlice } from './content-slice';
 import { createDiffDriftSlice, type DiffDriftSlice } from './diff-drift-slice';
 import { createNoticesSlice, type NoticesSlice } from './notices-slice';
 import { createPopupsSlice, type PopupsSlice } from './popups-slice';
+import { createRollbackSlice, type RollbackSlice } from './rollback-slice';
 import { createSelectionSlice, type SelectionSlice } from './selection-slice';
 import type { StoreDeps } from './slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 import { createWorkspaceSlice, type WorkspaceSlice } from './workspace-slice';
 
 /** Everything the window knows. */
-export type AppState = WorkspaceSlice & SelectionSlice & ContentSlice & NoticesSlice & PopupsSlice & ConnectionSlice & UiSlice & DiffDriftSlice;
+export type AppState = WorkspaceSlice & SelectionSlice & ContentSlice & NoticesSlice & PopupsSlice & ConnectionSlice & UiSlice & DiffDriftSlice & RollbackSlice;
 
 /** A store instance. */
 export type AppStore = StoreApi<AppState>;
@@ -34,6 +35,7 @@ export function createAppStore(api: CheckpointApi): AppStore {
     ...createConnectionSlice(deps)(...a),
     ...createUiSlice(deps)(...a),
     ...createDiffDriftSlice(deps)(...a),
+    ...createRollbackSlice(deps)(...a),
   }));
 }
 

@@ -5,7 +5,12 @@
 import type { SliceCreator } from './slice';
 
 /** Every dialog the window can show. */
-export type Popup = { readonly type: 'keyboard-shortcuts' };
+export type Popup =
+  | { readonly type: 'keyboard-shortcuts' }
+  /** The rollback / quarantine confirmation; its progress lives in the rollback slice. */
+  | { readonly type: 'rollback' }
+  /** The history panel of a folder; its content lives in the rollback slice. */
+  | { readonly type: 'history' };
 
 /** The popups slice. */
 export interface PopupsSlice {

@@ -5,6 +5,8 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useAppStore } from '../../store/app-store';
 import type { Popup } from '../../store/popups-slice';
+import { HistoryDialog } from '../history/history-dialog';
+import { RollbackDialog } from '../rollback/rollback-dialog';
 import { KeyboardShortcutsDialog } from './keyboard-shortcuts-dialog';
 
 /** A modal frame shared by every dialog. `role` is `alertdialog` for destructive confirmations. */
@@ -63,6 +65,10 @@ function renderPopup(popup: Popup, close: () => void) {
   switch (popup.type) {
     case 'keyboard-shortcuts':
       return <KeyboardShortcutsDialog onClose={close} />;
+    case 'rollback':
+      return <RollbackDialog />;
+    case 'history':
+      return <HistoryDialog />;
   }
 }
 

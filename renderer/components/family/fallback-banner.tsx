@@ -21,6 +21,7 @@ export function firstSentence(message: string): string {
 export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
   const fallbackSelected = useAppStore((s) => s.fallbackSelected);
   const selectedGenerationId = useAppStore((s) => s.selectedGenerationId);
+  const rollbackRequested = useAppStore((s) => s.rollbackRequested);
   const current = currentGeneration(family);
   if (current?.healthy) return null;
   const fallback = fallbackGeneration(family);
@@ -70,6 +71,11 @@ export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
           >
             {fallbackShown ? `Showing ${fallback.label}` : `Select ${fallback.label}`}
           </button>
+          {current ? (
+            <button type="button" className="button" data-testid="rollback-fallback-button" onClick={() => void rollbackRequested(family.id, fallback.id)}>
+              Roll back to the recommended fallback…
+            </button>
+          ) : null}
         </div>
       ) : null}
     </section>

@@ -14,6 +14,7 @@ import { GenerationsTable } from '../generations/generations-table';
 import { FallbackBanner } from './fallback-banner';
 import { FamilyFindings } from './family-findings';
 import { FamilyHeader } from './family-header';
+import { FamilyRollbackActions } from '../rollback/family-rollback-actions';
 
 const MIN_TABLE = 90;
 const STEP = 30;
@@ -51,6 +52,7 @@ export function FamilyView({ family }: { readonly family: FamilySummary }) {
     <section className="family-view" aria-labelledby="family-title" data-testid="family-view" data-family={family.name}>
       <div className="family-top">
         <FamilyHeader family={family} />
+        <FamilyRollbackActions family={family} generation={generation} />
         <FallbackBanner family={family} />
         <FamilyFindings family={family} />
       </div>

@@ -40,6 +40,7 @@ export function GenerationsTable({ family }: { readonly family: FamilySummary })
   const generationSelected = useAppStore((s) => s.generationSelected);
   const focusRequested = useAppStore((s) => s.focusRequested);
   const focusRequest = useAppStore((s) => s.focusRequest);
+  const rollbackRequested = useAppStore((s) => s.rollbackRequested);
   const { copiedKey, copy } = useCopy();
   const scroller = useRef<HTMLDivElement>(null);
   const rowRefs = useRef(new Map<string, HTMLDivElement>());
@@ -162,6 +163,23 @@ export function GenerationsTable({ family }: { readonly family: FamilySummary })
             </span>
           ) : null}
           {generation.members.length > 1 ? <span className="member-count">{generation.members.length} files</span> : null}
+          {!generation.current && family.currentId !== null ? (
+            // One tab stop per grid: the same action is a tabbable button above the table for the selected row.
+            <button
+              type="button"
+              className="row-action"
+              tabIndex={-1}
+              data-testid="rollback-button"
+              title={`Roll back to this generation… (${generation.label} becomes the current one after you confirm)`}
+              aria-label={`Roll back to ${generation.label}…`}
+              onClick={(event) => {
+                event.stopPropagation();
+                void rollbackRequested(family.id, generation.id);
+              }}
+            >
+              Roll back…
+            </button>
+          ) : null}
         </div>
         <div role="gridcell" className="cell cell-health">
           <HealthBadge health={generation.health} />
