@@ -11,14 +11,20 @@ import { absoluteTime } from '../../format/time';
 import { useCopy } from '../../hooks/use-copy';
 import { useAppStore } from '../../store/app-store';
 import type { DetailTab } from '../../store/ui-slice';
+import { DiffTab } from '../diff/diff-tab';
+import { DriftTab } from '../drift/drift-tab';
 import { FindingsList } from './findings-list';
 import { MemberSwitcher } from './member-switcher';
 import { ValuePane } from './value-pane';
 
 /** The tabs of the detail pane, in order. */
-const TABS: readonly { readonly id: DetailTab; readonly label: string }[] = [{ id: 'value', label: 'Value & findings' }];
+const TABS: readonly { readonly id: DetailTab; readonly label: string }[] = [
+  { id: 'value', label: 'Value & findings' },
+  { id: 'diff', label: 'Diff' },
+  { id: 'drift', label: 'Type drift' },
+];
 
-function TabBody({ tab, generation }: { readonly tab: DetailTab; readonly generation: GenerationSummary }) {
+function TabBody({ tab, family, generation }: { readonly tab: DetailTab; readonly family: FamilySummary; readonly generation: GenerationSummary }) {
   switch (tab) {
     case 'value':
       return (
@@ -27,6 +33,10 @@ function TabBody({ tab, generation }: { readonly tab: DetailTab; readonly genera
           <ValuePane label={generation.label} />
         </div>
       );
+    case 'diff':
+      return <DiffTab family={family} />;
+    case 'drift':
+      return <DriftTab generation={generation} />;
   }
 }
 
@@ -96,7 +106,7 @@ export function GenerationDetail({ family, generation }: { readonly family: Fami
         </div>
       </div>
       <div role="tabpanel" id={`detail-panel-${detailTab}`} aria-labelledby={`detail-tab-${detailTab}`} className="detail-body">
-        <TabBody tab={detailTab} generation={generation} />
+        <TabBody tab={detailTab} family={family} generation={generation} />
       </div>
     </section>
   );
