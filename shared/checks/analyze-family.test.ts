@@ -169,9 +169,16 @@ describe('analyzeFamily', () => {
       ['write.tmp_leftover', 'warning', 'agent.json.ab12.tmp'],
     ]);
     expect(s.findings[0].message).toContain('saved 5 min after agent.json');
+    expect(s.findings[0].message).toContain('never renamed it over agent.json.');
     expect(s.findings[1].message).toContain('incomplete (json.truncated at byte 9)');
     expect(s.health).toBe('healthy');
     expect(s.verdict).toContain('agent.json.tmp holds a complete checkpoint saved 5 min after the current one');
+  });
+
+  it('names the file a temp file inside a step folder was going to replace', () => {
+    const plan: FamilyPlan = { name: 'step-*/', kind: 'step-dirs', generations: [gen('step-100', 0, [m('step-100/model.pkl')])], strays: [m('step-200/model.pkl.tmp', 'member')] };
+    const s = run(plan, [file('step-100/model.pkl', T), file('step-200/model.pkl.tmp', T, { decoded: false, findings: [finding('pickle.truncated', 'error', 'step-200/model.pkl.tmp')] })]);
+    expect(s.findings[0].message).toContain('never renamed it over step-200/model.pkl.');
   });
 
   it('calls a family that is only a temp file broken, and says to rename a complete one', () => {

@@ -6,6 +6,7 @@
  * summary; a member without an analysis is never taken as healthy; the fallback is the newest
  * generation without an error finding.
  */
+import { isCheckpointName, parseTempName } from '../discovery/name-patterns';
 import type { FamilyPlan, GenerationPlan, MemberPlan } from '../discovery/types';
 import type { Finding } from '../model/finding';
 import { healthOf } from '../model/finding';
@@ -225,8 +226,16 @@ function orderFindings(built: readonly Built[]): Finding[] {
   return out;
 }
 
+/** The file a temp file was going to replace, when its name says so (`step-300/model.pkl.tmp` → `step-300/model.pkl`). */
+function tempTarget(path: string): string | null {
+  const slash = path.lastIndexOf('/');
+  const parsed = parseTempName(path.slice(slash + 1), () => false);
+  const target = parsed?.kind === 'named' ? parsed.targets.find((t) => isCheckpointName(t)) : undefined;
+  return target ? path.slice(0, slash + 1) + target : null;
+}
+
 function strayFinding(stray: MemberPlan, analysis: HashedFileAnalysis | undefined, current: GenerationSummary | null, familyName: string): Finding {
-  const target = current ? current.label : familyName;
+  const target = tempTarget(stray.path) ?? (current ? current.label : familyName);
   let state: string;
   if (!analysis) state = 'It could not be read.';
   else if (analysis.decoded && !analysis.findings.some((f) => f.severity === 'error')) {
