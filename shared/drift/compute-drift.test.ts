@@ -60,6 +60,17 @@ describe('computeDrift with a pickle image', () => {
   });
 });
 
+describe('computeDrift source choice', () => {
+  it('falls back from a missing pickle to the manifest, and from a missing manifest to inference', () => {
+    const manifest = { kind: 'manifest' as const, format: 'ckpt-types/1' as const, types: new Map([['/t', { type: 'builtins.tuple', repr: '(1,)', len: 1 }]]), skipped: [] };
+    const post = dict(['t', list(int(1))], ['d', str('2026-05-25')]);
+    expect(computeDrift({ post, pre: null, preSource: 'pickle', manifest }).source).toBe('manifest');
+    expect(brief(computeDrift({ post, pre: null, preSource: 'pickle', manifest }))).toEqual(['coerced /t']);
+    expect(computeDrift({ post, pre: null, preSource: 'manifest' }).source).toBe('inferred');
+    expect(brief(computeDrift({ post, pre: null, preSource: 'inferred', manifest }))).toEqual(['coerced /d']);
+  });
+});
+
 describe('computeDrift bounds', () => {
   it('counts a million lossless nodes without listing them', () => {
     const post = dict(['xs', listOf(Array.from({ length: 1_000_000 }, (_, i) => int(i)))]);

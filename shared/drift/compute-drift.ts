@@ -16,7 +16,7 @@ import { pythonJsonFloat } from '../model/python-float';
 import type { Value } from '../model/value';
 import { pythonStr } from '../render/python-repr';
 import { inferFromString } from './infer-pre';
-import { jsLoaderEffect } from './js-loader';
+import { jsLoaderEffect, jsLoses } from './js-loader';
 import { categoryOfType, describe, judgeConversion, type Judgement, type PreDesc } from './judge-conversion';
 import { shortRepr } from './short-repr';
 import { dictTypeName, shortTypeName, typeNameOf } from './type-names';
@@ -31,7 +31,9 @@ const MISSING: DriftSide = { type: 'missing', value: '' };
 /** Compute the drift report; see the module comment. */
 export function computeDrift(input: DriftInput): DriftReport {
   const loader = input.loader ?? 'python';
-  const source = input.preSource === 'pickle' && input.pre ? 'pickle' : input.preSource === 'manifest' && input.manifest ? 'manifest' : 'inferred';
+  // The requested source when it is there, else the next best one that is.
+  const source =
+    input.preSource === 'pickle' && input.pre ? 'pickle' : input.preSource !== 'inferred' && input.manifest ? 'manifest' : 'inferred';
   const acc = new Collector(loader, input.maxEntries ?? DEFAULT_MAX_DRIFT_ENTRIES);
   if (source === 'pickle') walkWithImage(input.pre as Value, input.post, acc);
   else walkPostOnly(input.post, source === 'manifest' ? (input.manifest as TypeManifest) : null, acc);
@@ -61,13 +63,20 @@ class Collector {
    * effect on a leaf is added on top. `pointer`, `pre` and `post` are built only for an entry.
    */
   settle(pointer: () => string, pre: () => DriftSide, post: Value, py: Judgement | null, postSide?: DriftSide): void {
-    const js = this.loader === 'js' ? jsLoaderEffect(post) : null;
-    if ((py === null || py.verdict === 'lossless') && js === null) {
+    const jsLoss = this.loader === 'js' && jsLoses(post);
+    if ((py === null || py.verdict === 'lossless') && !jsLoss) {
       this.counts.lossless++;
       return;
     }
     let verdict: DriftVerdict = py ? py.verdict : 'lossless';
-    if (js && RANK.lossy > RANK[verdict]) verdict = 'lossy';
+    if (jsLoss && RANK.lossy > RANK[verdict]) verdict = 'lossy';
+    if (this.entries.length >= this.max) {
+      // Past the cap only the count matters: skip building the entry.
+      this.counts[verdict as DriftEntry['verdict']]++;
+      this.truncated = true;
+      return;
+    }
+    const js = jsLoss ? jsLoaderEffect(post) : null;
     const note = [py && py.verdict !== 'lossless' ? py.note : '', js ? js.note : ''].filter(Boolean).join(' ');
     const side = postSide ?? { type: typeNameOf(post), value: js ? js.seen : shortRepr(post) };
     this.add({ pointer: pointer(), pre: pre(), post: side, verdict: verdict as DriftEntry['verdict'], note });

@@ -14,27 +14,32 @@ export interface JsEffect {
   readonly note: string;
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** True when JSON.parse changes this leaf (cheap: no BigInt, and nothing at all for ordinary ints). */
+export function jsLoses(v: Value): boolean {
+  if (v.kind === 'int') {
+    // Up to 15 digits is always exact (2**53 has 16): skip the millions of ordinary ints.
+    const digits = v.text.length - (v.text.charCodeAt(0) === 45 ? 1 : 0);
+    return digits > 15 && jsLoaderEffect(v) !== null;
+  }
+  return v.kind === 'float' && (!Number.isFinite(v.value) || Object.is(v.value, -0));
+}
 
-/** JSON.parse's effect on a leaf of the decoded JSON. */
+/**
+ * JSON.parse's effect on a leaf of the decoded JSON. An integer counts as changed when the number
+ * JavaScript holds does not print back as the same integer: past 2**53 most are rounded, and from
+ * 1e21 on JSON.stringify writes exponent form, which Python reads back as a float.
+ */
 export function jsLoaderEffect(v: Value): JsEffect | null {
   if (v.kind === 'int') {
-    let n: bigint;
-    try {
-      n = BigInt(v.text);
-    } catch {
-      return null;
-    }
-    if (n <= MAX_SAFE && n >= -MAX_SAFE) return null;
-    const asNumber = Number(n);
+    const canonical = /^-?0\d/.test(v.text) ? safeCanonical(v.text) : v.text === '-0' ? '0' : v.text;
+    const asNumber = Number(canonical);
     const seen = String(asNumber);
-    const exact = BigInt(asNumber) === n;
-    return {
-      seen,
-      note: exact
-        ? `JSON.parse holds it as a double (exact here, but past 2**53 neighbours collapse), and JSON.stringify writes ${seen}.`
-        : `JSON.parse rounds this integer past 2**53 to ${seen} (off by ${(n - BigInt(asNumber)).toString().replace(/^(?!-)/, '+')}).`,
-    };
+    if (seen === canonical) return null;
+    if (!/^-?\d+$/.test(seen)) {
+      return { seen, note: `JSON.parse reads this integer as ${seen}: rounded, and JSON.stringify writes it in exponent form, which Python reads back as a float.` };
+    }
+    const off = BigInt(seen) - BigInt(canonical);
+    return { seen, note: `JavaScript cannot hold this integer past 2**53: JSON.parse reads it as ${seen} (off by ${off > 0n ? '+' : ''}${off}), and that is what a re-save writes.` };
   }
   if (v.kind === 'float') {
     if (Number.isNaN(v.value) || !Number.isFinite(v.value)) {
@@ -46,4 +51,12 @@ export function jsLoaderEffect(v: Value): JsEffect | null {
     }
   }
   return null;
+}
+
+function safeCanonical(text: string): string {
+  try {
+    return BigInt(text).toString();
+  } catch {
+    return text;
+  }
 }

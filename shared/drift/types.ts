@@ -91,7 +91,7 @@ export interface DriftInput {
   readonly post: Value;
   /** A typed image of the same state (the pickle beside the JSON), or null. */
   readonly pre: Value | null;
-  /** Which pre-save source to use; falls back to `inferred` when that source is absent. */
+  /** Which pre-save source to use; when it is absent: pickle → manifest → inferred. */
   readonly preSource: DriftSource;
   readonly manifest?: TypeManifest;
   /** Default `python`. */
