@@ -9,6 +9,11 @@ describe('folders from the command line', () => {
     expect(foldersFromArgv(['/x/electron', '.', 'ckpts', '/abs/run'], { packaged: false, cwd })).toEqual([path.join(cwd, 'ckpts'), path.resolve('/abs/run')]);
   });
 
+  it('finds the app path after switches put before it (Playwright, debuggers)', () => {
+    const argv = ['/x/electron', '--inspect=0', '--remote-debugging-port=0', '/repo', '/data/ckpts'];
+    expect(foldersFromArgv(argv, { packaged: false, cwd })).toEqual([path.resolve('/data/ckpts')]);
+  });
+
   it('takes every argument after the executable when packaged', () => {
     expect(foldersFromArgv(['/opt/app/checkpoint-doctor', '/data/ckpts'], { packaged: true, cwd })).toEqual([path.resolve('/data/ckpts')]);
   });
@@ -20,6 +25,7 @@ describe('folders from the command line', () => {
 
   it('treats everything after -- as a folder', () => {
     expect(foldersFromArgv(['/e', '.', '--', '-odd-name'], { packaged: false, cwd })).toEqual([path.join(cwd, '-odd-name')]);
+    expect(foldersFromArgv(['/app/checkpoint-doctor', '--', '-odd-name'], { packaged: true, cwd })).toEqual([path.join(cwd, '-odd-name')]);
   });
 
   it('reads second-instance data only when it is a list of absolute paths', () => {

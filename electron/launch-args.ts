@@ -1,8 +1,8 @@
 /**
  * Which folders a launch asks to open. Pure, so the rules are tested without Electron.
  *
- * argv looks like `[electron, '.', '/ckpts']` in development (`electron .`, `npm start -- /ckpts`)
- * and `[checkpoint-doctor, '/ckpts']` when packaged. Chromium and the OS may add switches
+ * argv looks like `[electron, '.', '/ckpts']` in development (`electron .`, `npm start -- /ckpts`;
+ * tools may put switches before the app path) and `[checkpoint-doctor, '/ckpts']` when packaged. Chromium and the OS may add switches
  * (`--no-sandbox`, `--original-process-start-time=…`, macOS `-psn_…`): those are never folders.
  */
 import path from 'node:path';
@@ -17,16 +17,21 @@ export interface LaunchContext {
 
 /** Absolute folder paths named on a command line, in the order given, without duplicates. */
 export function foldersFromArgv(argv: readonly string[], context: LaunchContext): string[] {
-  const args = argv.slice(context.packaged ? 1 : 2);
   const folders: string[] = [];
+  // In development the first non-switch argument is the app path (`electron [switches] . /ckpts`).
+  let appPathPending = !context.packaged;
   let afterDoubleDash = false;
-  for (const arg of args) {
+  for (const arg of argv.slice(1)) {
     if (!afterDoubleDash && arg === '--') {
       afterDoubleDash = true;
       continue;
     }
     if (!afterDoubleDash && arg.startsWith('-')) continue;
     if (arg.trim() === '') continue;
+    if (appPathPending) {
+      appPathPending = false;
+      continue;
+    }
     const absolute = path.resolve(context.cwd, arg);
     if (!folders.includes(absolute)) folders.push(absolute);
   }
