@@ -44,6 +44,14 @@ const DEFAULT_TIMEOUTS_MS: Partial<Record<ApiMethod, number | null>> = {
   diffGenerations: 330_000,
   driftOf: 330_000,
   pickFolder: null,
+  // Copying a multi-gigabyte checkpoint to the trash takes as long as the disk needs; a timeout
+  // would tell the person "failed" about an operation that is still running. Planning hashes and
+  // decodes the members, so it gets the decoding allowance.
+  planRollback: 90_000,
+  planQuarantine: 90_000,
+  executeRollback: null,
+  executeQuarantine: null,
+  undoLast: null,
 };
 
 interface Pending {
