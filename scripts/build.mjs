@@ -30,6 +30,17 @@ export function run(command, args, options = {}) {
   });
 }
 
+/**
+ * The Electron executable if one is installed (node_modules/electron/dist, or
+ * ELECTRON_OVERRIDE_DIST_PATH), else null. Never `require('electron')`: that starts a download.
+ */
+export function findElectron() {
+  const exe = process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : process.platform === 'win32' ? 'electron.exe' : 'electron';
+  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH || path.join(repoRoot, 'node_modules/electron/dist');
+  const candidate = path.join(dist, exe);
+  return existsSync(candidate) ? candidate : null;
+}
+
 /** Install dependencies with `npm ci` when node_modules is missing (a fresh clone). */
 export async function ensureDependencies() {
   if (existsSync(path.join(repoRoot, 'node_modules', '.package-lock.json'))) return;

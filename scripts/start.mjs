@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimes
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { build, ensureDependencies, repoRoot } from './build.mjs';
+import { build, ensureDependencies, findElectron, repoRoot } from './build.mjs';
 
 const DEMO_DIR = path.join(repoRoot, 'demo');
 const MTIMES_FILE = '.demo-mtimes.json';
@@ -30,21 +30,6 @@ function copyDemoWorkspace() {
     if (existsSync(file)) utimesSync(file, seconds, seconds);
   }
   return { scratch, folder: target, settings: path.join(scratch, 'settings.json') };
-}
-
-function electronPlatformPath() {
-  if (process.platform === 'darwin') return 'Electron.app/Contents/MacOS/Electron';
-  if (process.platform === 'win32') return 'electron.exe';
-  return 'electron';
-}
-
-/** The Electron executable if one is installed (never triggers a download by itself). */
-function findElectron() {
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const candidate = override
-    ? path.join(override, electronPlatformPath())
-    : path.join(repoRoot, 'node_modules/electron/dist', electronPlatformPath());
-  return existsSync(candidate) ? candidate : null;
 }
 
 /**

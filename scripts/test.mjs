@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build, ensureDependencies, repoRoot, run } from './build.mjs';
+import { build, ensureDependencies, findElectron, repoRoot, run } from './build.mjs';
 
 const REPORTS = path.join(repoRoot, '.reports');
 const VITEST_REPORT = path.join(REPORTS, 'vitest.json');
@@ -79,12 +79,6 @@ function chromiumPath() {
   return existsSync(candidate) ? candidate : null;
 }
 
-function electronAvailable() {
-  const exe = process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : process.platform === 'win32' ? 'electron.exe' : 'electron';
-  const dist = process.env.ELECTRON_OVERRIDE_DIST_PATH || path.join(repoRoot, 'node_modules/electron/dist');
-  return existsSync(path.join(dist, exe));
-}
-
 function stage(title) {
   console.log(`\n=== ${title} ===`);
 }
@@ -130,7 +124,7 @@ async function main() {
     let command = node;
     let args = [bin('@playwright/test/cli.js'), 'test'];
     // Headless Chromium needs no display; only the Electron test does, and only where it can run.
-    const needsDisplay = process.platform === 'linux' && electronAvailable() && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+    const needsDisplay = process.platform === 'linux' && findElectron() !== null && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
     if (needsDisplay && spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status === 0) {
       command = 'xvfb-run';
       args = ['-a', node, ...args];
