@@ -23,7 +23,7 @@ import { childPointer } from '../model/json-pointer';
 import { keyToken } from '../model/walk-value';
 import type { Value } from '../model/value';
 import { alignSequences } from './align-sequences';
-import { createHashIndex, hashOf, hashTree, isComposite, normalIntText, type HashIndex } from './structural-hash';
+import { createHashIndex, hashOf, hashTree, isComposite, normalIntText, smallSubtreeSize, type HashIndex } from './structural-hash';
 
 /** One difference between two values. */
 export interface DiffChange {
@@ -377,7 +377,10 @@ function diffSet(b: readonly Value[], a: readonly Value[], bh: Float64Array, ah:
   for (let j = 0; j < a.length; j++) if (!used[j]) queue(undefined, a[j], childPointer(pointer, j));
 }
 
-/** Distinct nodes under `root` (each shared composite once), iteratively. */
+/**
+ * Distinct nodes under `root` (each shared container once), iteratively, for the progress total.
+ * Small subtrees (which hold no cycle) are sized without identity checks, as the hash does.
+ */
 function countNodes(root: Value): number {
   const seen = new Set<Value>();
   const stack: Value[] = [root];
@@ -385,24 +388,28 @@ function countNodes(root: Value): number {
   while (stack.length > 0) {
     const v = stack.pop() as Value;
     count++;
+    if (!isComposite(v)) continue;
+    const small = smallSubtreeSize(v);
+    if (small >= 0) {
+      count += small;
+      continue;
+    }
+    if (seen.has(v)) continue;
+    seen.add(v);
     switch (v.kind) {
       case 'list':
       case 'tuple':
       case 'set':
-        if (seen.has(v)) break;
-        seen.add(v);
         for (const item of v.items) stack.push(item);
         break;
       case 'dict':
-        if (seen.has(v)) break;
-        seen.add(v);
         for (const e of v.entries) stack.push(e.key, e.value);
         break;
       case 'object':
-        if (seen.has(v)) break;
-        seen.add(v);
-        if (v.args) for (const item of v.args) stack.push(item);
+        for (const item of v.args ?? []) stack.push(item);
         if (v.state !== undefined) stack.push(v.state);
+        for (const item of v.items ?? []) stack.push(item);
+        for (const e of v.entries ?? []) stack.push(e.key, e.value);
         break;
       default:
         break;

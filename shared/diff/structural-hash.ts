@@ -361,6 +361,35 @@ function smallInto(v: Value, budget: number): number {
 }
 
 /**
+ * The number of nodes below a composite (itself excluded) when its unfolded subtree is small (at
+ * most `SMALL` nodes), else -1. Same bound as the hash: a small subtree holds no cycle.
+ */
+export function smallSubtreeSize(v: Value, budget = SMALL): number {
+  const start = budget;
+  const left = smallSize(v, budget);
+  return left < 0 ? -1 : start - left;
+}
+
+function smallSize(v: Value, budget: number): number {
+  let kids: readonly Value[] | null = null;
+  if (v.kind === 'dict') {
+    budget -= 2 * v.entries.length;
+    if (budget < 0) return -1;
+    for (const e of v.entries) {
+      if (isComposite(e.key) && (budget = smallSize(e.key, budget)) < 0) return -1;
+      if (isComposite(e.value) && (budget = smallSize(e.value, budget)) < 0) return -1;
+    }
+    return budget;
+  }
+  if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') kids = v.items;
+  if (kids === null) return -1;
+  budget -= kids.length;
+  if (budget < 0) return -1;
+  for (const k of kids) if (isComposite(k) && (budget = smallSize(k, budget)) < 0) return -1;
+  return budget;
+}
+
+/**
  * Hash `root` and every composite below it into `index`; returns the root's hash. `onNodes` is
  * called every 65,536 nodes with the number of nodes hashed so far in this call.
  */
@@ -443,7 +472,10 @@ export function hashTree(root: Value, index: HashIndex, onNodes?: (count: number
         if (i >= n) break;
         const c: Value = entries !== null ? ((i & 1) === 0 ? entries[i >> 1].key : entries[i >> 1].value) : (kids as Value[])[i];
         i++;
-        counted++;
+        if (++counted >= nextReport && onNodes) {
+          onNodes(counted);
+          nextReport = counted + REPORT_EVERY;
+        }
         const ck = c.kind;
         // Strings (keys and values) are most of the leaves: skip the kind switch for them.
         if (ck === 'str') {
