@@ -91,7 +91,9 @@ class Halt {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_DENSE_MEMO = 1 << 26;
 /** Opcodes between a container and its next batch MARK that do not end the batch: FRAME and memo puts. */
-const KEEPS_BATCH_TARGET = new Set([0x95, 0x70, 0x71, 0x72, 0x94]);
+// A byte table, not a Set: it is consulted for every opcode.
+const KEEPS_BATCH_TARGET = new Uint8Array(256);
+for (const op of [0x95, 0x70, 0x71, 0x72, 0x94]) KEEPS_BATCH_TARGET[op] = 1;
 /** Python's pickler writes container items in batches of this many; only a full batch can be followed by another. */
 const BATCH_SIZE = 1000;
 /** Dicts and sets up to this size look for an equal key by scanning; bigger ones keep an index. */
@@ -272,11 +274,12 @@ class PickleMachine {
     return hi >= 0x200000 ? Infinity : hi * 0x100000000 + lo;
   }
 
-  private take(n: number, what: string): [start: number, end: number] {
+  // Returns where the n bytes start (they end at start + n); no tuple, since this runs for every string.
+  private take(n: number, what: string): number {
     this.need(n, what);
     const start = this.pos;
     this.pos += n;
-    return [start, this.pos];
+    return start;
   }
 
   private readLine(what: string): [start: number, end: number] {
@@ -313,10 +316,26 @@ class PickleMachine {
   }
 
   private popMark(): Value[] {
+    return this.stack.splice(this.popMarkIndex());
+  }
+
+  // Closes the newest MARK and returns its stack position; the items above it stay on the stack
+  // for the caller to read in place, which must cut the stack back to that position on every exit
+  // (a try/finally), so a failure leaves the stack as popMark would have.
+  private popMarkIndex(): number {
     if (this.marks.length === 0) this.invalid('The opcode needs a MARK but none is open (could not find MARK)');
     const mark = this.marks.pop() as number;
     this.markOwners.pop();
-    return this.stack.splice(mark);
+    return mark;
+  }
+
+  // The value just below the items of a MARK closed at `from`: the container they go into.
+  private belowMark(from: number): Value {
+    if (from <= this.fence()) {
+      this.stack.length = from;
+      return this.top(); // throws, with the message top() gives on an empty or marked stack
+    }
+    return this.stack[from - 1];
   }
 
   private memoGet(index: number): void {
@@ -353,7 +372,7 @@ class PickleMachine {
       this.op = b[this.pos++];
       this.spend(1);
       const batchTarget = this.batchTarget;
-      this.batchTarget = KEEPS_BATCH_TARGET.has(this.op) ? batchTarget : null;
+      this.batchTarget = KEEPS_BATCH_TARGET[this.op] === 1 ? batchTarget : null;
       switch (this.op) {
         case 0x80: { // PROTO
           const v = this.u8();
@@ -381,14 +400,14 @@ class PickleMachine {
         case 0x4d: this.pushInt(String(this.u16())); break; // BININT2
         case 0x8a: { // LONG1
           const n = this.u8();
-          const [s] = this.take(n, 'integer bytes');
+          const s = this.take(n, 'integer bytes');
           this.pushInt(twosComplementToText(b, s, n));
           break;
         }
         case 0x8b: { // LONG4
           const n = this.i32();
           if (n < 0) this.invalid('LONG4 declares a negative byte count');
-          const [s] = this.take(n, 'integer bytes');
+          const s = this.take(n, 'integer bytes');
           if (n > MAX_INT_BYTES) this.invalid(`An integer of ${n} bytes is wider than Checkpoint Doctor decodes (${MAX_INT_BYTES} bytes)`);
           this.spend(n);
           this.pushInt(twosComplementToText(b, s, n));
@@ -418,8 +437,9 @@ class PickleMachine {
           break;
         }
         case 0x47: { // BINFLOAT
-          const [s] = this.take(8, 'argument');
-          this.pushFloat(new DataView(b.buffer, b.byteOffset + s, 8).getFloat64(0, false));
+          const s = this.take(8, 'argument');
+          for (let i = 0; i < 8; i++) FLOAT_BYTES[i] = b[s + i];
+          this.pushFloat(FLOAT_VIEW.getFloat64(0, false));
           break;
         }
 
@@ -434,13 +454,14 @@ class PickleMachine {
         case 0x54: { // BINSTRING
           const n = this.i32();
           if (n < 0) this.invalid('BINSTRING declares a negative byte count');
-          const [s, e] = this.take(n, 'text');
-          this.push({ kind: 'str', value: decodeLatin1(b, s, e) });
+          const s = this.take(n, 'text');
+          this.push({ kind: 'str', value: decodeLatin1(b, s, s + n) });
           break;
         }
         case 0x55: { // SHORT_BINSTRING
-          const [s, e] = this.take(this.u8(), 'text');
-          this.push({ kind: 'str', value: decodeLatin1(b, s, e) });
+          const n = this.u8();
+          const s = this.take(n, 'text');
+          this.push({ kind: 'str', value: decodeLatin1(b, s, s + n) });
           break;
         }
         case 0x42: this.pushBytes(this.u32(), false); break; // BINBYTES
@@ -478,13 +499,26 @@ class PickleMachine {
         case 0x8f: this.pushBatchTarget({ kind: 'set', items: [] }); break; // EMPTY_SET
         case 0x61: { // APPEND
           const v = this.pop();
-          this.appendTo(this.top(), [v]);
+          this.stack.push(v);
+          const from = this.stack.length - 1;
+          try {
+            this.appendTo(this.belowMark(from), this.stack, from, from + 1);
+          } finally {
+            this.stack.length = from;
+          }
           break;
         }
         case 0x65: { // APPENDS
-          const items = this.popMark();
-          this.appendTo(this.top(), items);
-          if (items.length === BATCH_SIZE) this.batchTarget = this.top();
+          const from = this.popMarkIndex();
+          const stack = this.stack;
+          const count = stack.length - from;
+          try {
+            const target = this.belowMark(from);
+            this.appendTo(target, stack, from, from + count);
+            if (count === BATCH_SIZE) this.batchTarget = target;
+          } finally {
+            stack.length = from;
+          }
           break;
         }
         case 0x6c: this.push({ kind: 'list', items: this.popMark() }); break; // LIST
@@ -504,35 +538,65 @@ class PickleMachine {
           break;
         }
         case 0x64: { // DICT
-          const items = this.popMark();
-          if (items.length % 2) this.invalid('DICT has an odd number of items (a key without its value)');
+          const from = this.popMarkIndex();
+          const stack = this.stack;
           const dict: DictValue = { kind: 'dict', entries: [] };
-          this.setItems(dict, items);
+          try {
+            if ((stack.length - from) % 2) this.invalid('DICT has an odd number of items (a key without its value)');
+            this.setItems(dict, stack, from, stack.length);
+          } finally {
+            stack.length = from;
+          }
           this.push(dict);
           break;
         }
         case 0x73: { // SETITEM
           const value = this.pop();
           const key = this.pop();
-          this.setItems(this.top(), [key, value]);
+          this.stack.push(key, value);
+          const from = this.stack.length - 2;
+          try {
+            this.setItems(this.belowMark(from), this.stack, from, from + 2);
+          } finally {
+            this.stack.length = from;
+          }
           break;
         }
         case 0x75: { // SETITEMS
-          const items = this.popMark();
-          if (items.length % 2) this.invalid('SETITEMS has an odd number of items (a key without its value)');
-          this.setItems(this.top(), items);
-          if (items.length === 2 * BATCH_SIZE) this.batchTarget = this.top();
+          const from = this.popMarkIndex();
+          const stack = this.stack;
+          const count = stack.length - from;
+          try {
+            if (count % 2) this.invalid('SETITEMS has an odd number of items (a key without its value)');
+            const target = this.belowMark(from);
+            this.setItems(target, stack, from, from + count);
+            if (count === 2 * BATCH_SIZE) this.batchTarget = target;
+          } finally {
+            stack.length = from;
+          }
           break;
         }
         case 0x90: { // ADDITEMS
-          const items = this.popMark();
-          this.addItems(this.top(), items);
-          if (items.length === BATCH_SIZE) this.batchTarget = this.top();
+          const from = this.popMarkIndex();
+          const stack = this.stack;
+          const count = stack.length - from;
+          try {
+            const target = this.belowMark(from);
+            this.addItems(target, stack, from, from + count);
+            if (count === BATCH_SIZE) this.batchTarget = target;
+          } finally {
+            stack.length = from;
+          }
           break;
         }
         case 0x91: { // FROZENSET
           const set: SetValue = { kind: 'set', items: [], frozen: true };
-          this.addItems(set, this.popMark());
+          const from = this.popMarkIndex();
+          try {
+            this.addItems(set, this.stack, from, this.stack.length);
+          } finally {
+            this.stack.length = from;
+          }
           this.push(set);
           break;
         }
@@ -664,17 +728,19 @@ class PickleMachine {
   }
 
   private pushFloat(value: number): void {
-    this.push({ kind: 'float', value, text: pythonFloatRepr(value) });
+    this.push({ kind: 'float', value, text: floatRepr(value) });
   }
 
   private pushBytes(n: number, mutable: boolean): void {
-    const [s, e] = this.take(n, mutable ? 'bytearray' : 'bytes');
+    const s = this.take(n, mutable ? 'bytearray' : 'bytes');
+    const e = s + n;
     this.spend(Math.floor(n / 4096));
     this.push(mutable ? { kind: 'bytes', value: this.bytes.slice(s, e), mutable: true } : { kind: 'bytes', value: this.bytes.slice(s, e) });
   }
 
   private pushUtf8(n: number): void {
-    const [s, e] = this.take(n, 'text');
+    const s = this.take(n, 'text');
+    const e = s + n;
     this.spend(Math.floor(n / 4096));
     const text = decodeUtf8(this.bytes, s, e);
     if (text === null) this.invalid('The string is not valid UTF-8 (UnicodeDecodeError)');
@@ -843,42 +909,58 @@ class PickleMachine {
     this.refuse(`Setting state on a ${target.kind}`, `a ${target.kind} has no __dict__ or __setstate__ for BUILD`);
   }
 
-  private appendTo(target: Value, items: Value[]): void {
-    this.spend(items.length);
-    if (target.kind === 'list') {
-      for (const item of items) target.items.push(item);
-    } else if (target.kind === 'object') {
-      const list = target.items ?? (target.items = []);
-      for (const item of items) list.push(item);
-    } else {
-      this.invalid(`APPEND targets a ${target.kind}, which has no append()`);
-    }
+  // The items are src[from..to): the machine's own stack, read in place instead of copied out.
+  private appendTo(target: Value, src: readonly Value[], from: number, to: number): void {
+    this.spend(to - from);
+    let list: Value[];
+    if (target.kind === 'list') list = target.items;
+    else if (target.kind === 'object') list = target.items ?? (target.items = []);
+    else this.invalid(`APPEND targets a ${target.kind}, which has no append()`);
+    for (let i = from; i < to; i++) list.push(src[i]);
   }
 
-  private setItems(target: Value, items: readonly Value[]): void {
-    this.spend(items.length);
+  // Keys and values alternate in src[from..to).
+  private setItems(target: Value, src: readonly Value[], from: number, to: number): void {
+    this.spend(to - from);
     let entries: DictEntry[];
     if (target.kind === 'dict') entries = target.entries;
     else if (target.kind === 'object') entries = target.entries ?? (target.entries = []);
     else this.invalid(`SETITEM targets a ${target.kind}, which does not support item assignment`);
-    for (let i = 0; i < items.length; i += 2) {
-      const key = items[i];
-      const value = items[i + 1];
-      this.checkHashable(key, 'A dict key');
-      const at = this.findEqual(target, entries.length, (k) => entries[k].key, key);
+    for (let i = from; i < to; i += 2) {
+      const key = src[i];
+      const value = src[i + 1];
+      let at: number;
+      const size = entries.length;
+      if (key.kind === 'str' && target.kind === 'dict' && size < SCAN_LIMIT) {
+        // The common case, a small dict with str keys: compare in place. A dict's entries only
+        // grow and its index is only built at SCAN_LIMIT, so below that there is none to update.
+        at = -1;
+        const text = key.value;
+        for (let k = 0; k < size; k++) {
+          const existing = entries[k].key;
+          if (existing.kind === 'str' && existing.value === text) {
+            at = k;
+            break;
+          }
+        }
+      } else {
+        this.checkHashable(key, 'A dict key');
+        at = this.findEqual(target, size, (k) => entries[k].key, key);
+      }
       // Python keeps the first key object and its position, and takes the new value.
       if (at >= 0) entries[at] = { key: entries[at].key, value };
       else entries.push({ key, value });
     }
   }
 
-  private addItems(target: Value, items: readonly Value[]): void {
-    this.spend(items.length);
+  private addItems(target: Value, src: readonly Value[], from: number, to: number): void {
+    this.spend(to - from);
     let list: Value[];
     if (target.kind === 'set') list = target.items;
     else if (target.kind === 'object') list = target.items ?? (target.items = []);
     else this.invalid(`ADDITEMS targets a ${target.kind}, which has no add()`);
-    for (const item of items) {
+    for (let i = from; i < to; i++) {
+      const item = src[i];
       this.checkHashable(item, 'A set item');
       if (this.findEqual(target, list.length, (k) => list[k], item) < 0) list.push(item);
     }
@@ -967,6 +1049,24 @@ class PickleMachine {
       this.findings.push(this.finding('pickle.invalid', `${this.refusedCount - 20} more values could not be rebuilt; only the first 20 are listed.`));
     }
   }
+}
+
+// One scratch buffer for BINFLOAT, instead of a DataView per float.
+const FLOAT_BYTES = new Uint8Array(8);
+const FLOAT_VIEW = new DataView(FLOAT_BYTES.buffer);
+
+/**
+ * Python's repr of a float. Where Python writes fixed notation (1e-4 <= |x| < 1e16) JavaScript's
+ * own String(x) has the same shortest digits in the same layout, short of the `.0` Python puts on
+ * a whole number; everything else goes through the general formatter.
+ */
+function floatRepr(x: number): string {
+  const a = x < 0 ? -x : x;
+  if (a >= 1e-4 && a < 1e16) {
+    const s = String(x);
+    return s.indexOf('.') >= 0 ? s : `${s}.0`;
+  }
+  return pythonFloatRepr(x);
 }
 
 function markCalled(record: PickleGlobal): void {

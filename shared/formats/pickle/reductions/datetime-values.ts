@@ -213,12 +213,112 @@ function timeReprArgs(f: Fields): string {
   return `${f.hour}, ${f.minute}`;
 }
 
+// ---- the common case, fast -----------------------------------------------------------------
+//
+// A checkpoint can hold millions of datetimes, each decoded from its packed state. Their repr and
+// str are written here as character codes and made into one flat string each: building them from
+// template pieces leaves a tree of concatenated strings per value, which the garbage collector
+// then copies again and again while the rest of the pickle decodes. The text is the same.
+
+const CODES: number[] = [];
+const C_0 = 48;
+
+function putText(s: string): void {
+  for (let i = 0; i < s.length; i++) CODES.push(s.charCodeAt(i));
+}
+
+// A non-negative integer below 2**31, zero-padded to `width` digits (as pad() writes it).
+function putInt(n: number, width: number): void {
+  let digits = 1;
+  for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
+  for (let k = digits; k < width; k++) CODES.push(C_0);
+  const at = CODES.length;
+  for (let k = 0; k < digits; k++) CODES.push(0);
+  for (let k = digits - 1, t = n; k >= 0; k--, t = (t / 10) | 0) CODES[at + k] = C_0 + (t % 10);
+}
+
+function takeText(): string {
+  const s = String.fromCharCode.apply(null, CODES);
+  CODES.length = 0;
+  return s;
+}
+
+// Dates repeat across a checkpoint (one per day), so their text is kept, within a bound.
+interface DateText {
+  readonly repr: string;
+  readonly str: string;
+  // `datetime.datetime(Y, M, D, ` and `YYYY-MM-DD `, what a datetime on that day starts with.
+  readonly datetimeRepr: string;
+  readonly datetimeStr: string;
+}
+const DATE_TEXT = new Map<number, DateText>();
+const MAX_DATE_TEXTS = 20_000;
+
+function dateText(year: number, month: number, day: number): DateText {
+  const key = (year * 256 + month) * 256 + day;
+  let text = DATE_TEXT.get(key);
+  if (text === undefined) {
+    const args = `${year}, ${month}, ${day}`;
+    const str = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+    putText(`datetime.date(${args})`);
+    const repr = takeText();
+    putText(str);
+    const flatStr = takeText();
+    putText(`datetime.datetime(${args}, `);
+    const datetimeRepr = takeText();
+    putText(`${str} `);
+    const datetimeStr = takeText();
+    text = { repr, str: flatStr, datetimeRepr, datetimeStr };
+    if (DATE_TEXT.size >= MAX_DATE_TEXTS) DATE_TEXT.clear();
+    DATE_TEXT.set(key, text);
+  }
+  return text;
+}
+
+// A naive datetime from its 10-byte state (fields as the state holds them, not range-checked,
+// exactly as the general path formats them).
+function naiveDatetime(state: Uint8Array): TypedValue {
+  const date = dateText(state[0] * 256 + state[1], state[2] & 0x7f, state[3]);
+  const hour = state[4];
+  const minute = state[5];
+  const second = state[6];
+  const micro = (state[7] << 16) | (state[8] << 8) | state[9];
+  const fold = state[2] & 0x80 ? 1 : 0;
+  putText(date.datetimeRepr);
+  putInt(hour, 1);
+  CODES.push(0x2c, 0x20);
+  putInt(minute, 1);
+  if (second || micro) {
+    CODES.push(0x2c, 0x20);
+    putInt(second, 1);
+  }
+  if (micro) {
+    CODES.push(0x2c, 0x20);
+    putInt(micro, 1);
+  }
+  if (fold) putText(', fold=1');
+  CODES.push(0x29);
+  const repr = takeText();
+  putText(date.datetimeStr);
+  putInt(hour, 2);
+  CODES.push(0x3a);
+  putInt(minute, 2);
+  CODES.push(0x3a);
+  putInt(second, 2);
+  if (micro) {
+    CODES.push(0x2e);
+    putInt(micro, 6);
+  }
+  return typed('datetime.datetime', repr, takeText());
+}
+
 /** `date(state)` or `date(year, month, day)`. */
 export function reduceDate(args: readonly Value[]): Reduction {
   const state = args.length === 1 ? stateBytes(args[0], 4) : null;
   let f: Fields | null;
   if (state && state[2] >= 1 && state[2] <= 12) {
-    f = { year: state[0] * 256 + state[1], month: state[2], day: state[3], hour: 0, minute: 0, second: 0, micro: 0, fold: 0 };
+    const text = dateText(state[0] * 256 + state[1], state[2], state[3]);
+    return produced(typed('datetime.date', text.repr, text.str));
   } else {
     f = intFields(args, ['year', 'month', 'day'], 3);
     if (!f || args.length > 3) return args[0]?.kind === 'bytes' || args[0]?.kind === 'str' ? refused('bad date state') : UNKNOWN;
@@ -263,6 +363,7 @@ export function reduceDatetime(args: readonly Value[]): Reduction {
   let f: Fields | null;
   let tzValue: Value | undefined;
   if (state && (state[2] & 0x7f) >= 1 && (state[2] & 0x7f) <= 12 && args.length <= 2) {
+    if (args.length === 1 || args[1].kind === 'null') return produced(naiveDatetime(state));
     f = {
       year: state[0] * 256 + state[1], month: state[2] & 0x7f, day: state[3], hour: state[4], minute: state[5],
       second: state[6], micro: (state[7] << 16) | (state[8] << 8) | state[9], fold: state[2] & 0x80 ? 1 : 0,
