@@ -157,6 +157,26 @@ emit(text)
     expect(pythonRepr(v)).toBe(pythonVerdicts([doc])[0].repr);
   });
 
+  it('cuts every token at the right place after multi-byte characters and a byte-order mark', () => {
+    // Tokens are cut from the decoded text by index: 2-, 3- and 4-byte characters (a 4-byte one is
+    // two UTF-16 units) and a skipped BOM must shift every later cut by exactly the right amount.
+    const docs = pyDocs(`
+long = 'a-long-ascii-string-past-the-short-string-cache-%d'
+state = {'é': 1.25, 'k中': 'v文', '😀😀': [2**53 + 1, -1.5e-07, long % 1, 'ß' * 30 + '🎉'], long % 2: 12345, 'x': 'y', 'après': {'😀': 0.1}, 'z': long % 3}
+emit(json.dumps(state, ensure_ascii=False))
+emit(json.dumps(state, ensure_ascii=False, indent=1))
+emit(b'\\xef\\xbb\\xbf' + json.dumps(state, ensure_ascii=False).encode())
+`);
+    const verdicts = pythonVerdicts(docs.slice(0, 2));
+    const bomless = docs[2].subarray(3);
+    docs.forEach((doc, i) => {
+      const r = parsePythonJson(doc, 'x.json');
+      if (r.kind !== 'ok') throw new Error('ok expected');
+      expect(pythonRepr(r.value)).toBe(verdicts[i < 2 ? i : 0].repr);
+      expect(bomless.equals(docs[0])).toBe(true);
+    });
+  });
+
   it('keeps dict order, treats __proto__ as data, and reports duplicate keys the way dict resolves them', () => {
     const [doc] = pyDocs(`
 text = '{"b": 1, "__proto__": {"x": 1}, "a": 2, "b": 3, "constructor": [], "a": {"deep": 4}}'

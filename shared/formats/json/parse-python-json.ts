@@ -24,7 +24,7 @@
  */
 import { childPointer } from '../../model/json-pointer';
 import type { Finding, FindingCode } from '../../model/finding';
-import type { DictEntry, DictValue, ListValue, StrValue, Value } from '../../model/value';
+import type { DictEntry, DictValue, IntValue, ListValue, StrValue, Value } from '../../model/value';
 import type { DecodeResult } from '../types';
 
 /** Options for {@link parsePythonJson}. */
@@ -72,7 +72,24 @@ const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 
 const utf8 = new TextDecoder('utf-8');
-const SMALL_INT_TEXT: readonly string[] = Array.from({ length: 1024 }, (_, i) => String(i));
+
+/*
+ * Leaf nodes are immutable and the walkers only track containers (see walk-value.ts), so the
+ * commonest leaves are shared instead of allocated per occurrence: on a big checkpoint the tree's
+ * size is what the parse time goes to (the garbage collector copies every node it keeps).
+ */
+const NULL_NODE: Value = Object.freeze({ kind: 'null' });
+const TRUE_NODE: Value = Object.freeze({ kind: 'bool', value: true });
+const FALSE_NODE: Value = Object.freeze({ kind: 'bool', value: false });
+const NAN_NODE: Value = Object.freeze({ kind: 'float', value: NaN, text: 'NaN' });
+const INF_NODE: Value = Object.freeze({ kind: 'float', value: Infinity, text: 'Infinity' });
+const NEG_INF_NODE: Value = Object.freeze({ kind: 'float', value: -Infinity, text: '-Infinity' });
+const SMALL_INTS: readonly IntValue[] = Array.from({ length: 1024 }, (_, i) => Object.freeze({ kind: 'int', text: String(i) }));
+/**
+ * Files up to this size are decoded to one string up front and tokens are cut from it by index
+ * (far cheaper than building each from bytes); past it, tokens are built from the bytes.
+ */
+const WHOLE_TEXT_MAX_BYTES = 256 * 1024 * 1024;
 
 /** One open container on the explicit stack. */
 interface Frame {
@@ -80,7 +97,7 @@ interface Frame {
   /** Byte offset of the opening bracket. */
   readonly open: number;
   /** The key whose value is being parsed (dicts only). */
-  key: string;
+  key: StrValue;
   /** Byte offset of that key's opening quote. */
   keyOffset: number;
   /** Key → entry index, built once a dict grows past a handful of entries. */
@@ -94,6 +111,8 @@ interface Failure {
   readonly offset: number;
   readonly pointer?: string;
 }
+
+const EMPTY_KEY: StrValue = Object.freeze({ kind: 'str', value: '' });
 
 /** Signals a failure already recorded on the parser; never escapes this module. */
 class Stop {}
@@ -125,7 +144,15 @@ class Parser {
   private longIntDigits = 0;
   private longIntPointer = '';
   private longIntCount = 0;
-  private readonly keyCache: (string | undefined)[] = new Array(4096);
+  /** Short ASCII strings met recently, by hash: their nodes are shared (keys repeat millions of times). */
+  private readonly strCache: (StrValue | undefined)[] = new Array(4096);
+  /**
+   * The whole file decoded once (null when too big), and how many more bytes than UTF-16 units
+   * precede the current position: text up to it holds `delta` fewer units than bytes, because of
+   * a skipped byte-order mark and multi-byte characters in the strings passed so far.
+   */
+  private src: string | null = null;
+  private delta = 0;
   /** The file is UTF-16/32: its NULs belong to the characters. */
   private wide = false;
   private lcMemo = { offset: 0, line: 1, lineStart: 0, column: 1 };
@@ -188,6 +215,12 @@ class Parser {
       );
       this.pos = 3;
     }
+    if (n <= WHOLE_TEXT_MAX_BYTES) {
+      // Invalid UTF-8 decodes to U+FFFD here, but the parse fails at the first invalid byte
+      // before any token after it is cut, so the offsets of everything cut stay exact.
+      this.delta = this.pos;
+      this.src = utf8.decode(this.pos === 0 ? b : b.subarray(this.pos));
+    }
     const stack = this.stack;
     for (;;) {
       // A value is expected at this.pos.
@@ -202,7 +235,7 @@ class Parser {
         const node: ListValue | DictValue = c === LBRACE ? { kind: 'dict', entries: [] } : { kind: 'list', items: [] };
         this.attach(node);
         if (stack.length >= this.maxDepth) this.stopTooDeep(pos);
-        stack.push({ node, open: pos, key: '', keyOffset: -1, index: null });
+        stack.push({ node, open: pos, key: EMPTY_KEY, keyOffset: -1, index: null });
         if (stack.length > this.deepest) {
           this.deepest = stack.length;
           if (stack.length > PYTHON_JSON_DEPTH_LIMIT && this.tooDeepAt < 0) this.tooDeepAt = pos;
@@ -221,8 +254,7 @@ class Parser {
           continue;
         }
       } else if (c === QUOTE) {
-        const s = this.string(pos, false);
-        this.attach({ kind: 'str', value: s });
+        this.attach(this.string(pos, false));
       } else if ((c >= ZERO && c <= NINE) || c === MINUS) {
         this.attach(this.number(pos));
       } else {
@@ -269,7 +301,7 @@ class Parser {
     top.key = this.string(pos, true);
     pos = this.ws(this.pos);
     if (pos >= b.length || b[pos] !== COLON) {
-      this.unexpected(pos, "':'", `after the key ${quoteKey(top.key)} of the object at ${this.where(this.containerPointer())}`, "Expecting ':' delimiter");
+      this.unexpected(pos, "':'", `after the key ${quoteKey(top.key.value)} of the object at ${this.where(this.containerPointer())}`, "Expecting ':' delimiter");
     }
     this.pos = pos + 1;
   }
@@ -319,7 +351,8 @@ class Parser {
       return;
     }
     const entries = node.entries;
-    const key = top.key;
+    const keyNode = top.key;
+    const key = keyNode.value;
     let dup = -1;
     if (top.index !== null) {
       const i = top.index.get(key);
@@ -345,14 +378,14 @@ class Parser {
       return;
     }
     if (top.index !== null) top.index.set(key, entries.length);
-    entries.push({ key: { kind: 'str', value: key }, value: v } satisfies DictEntry);
+    entries.push({ key: keyNode, value: v } satisfies DictEntry);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Tokens.
 
   /** Parse a string token whose opening quote is at `q`; sets this.pos after the closing quote. */
-  private string(q: number, isKey: boolean): string {
+  private string(q: number, isKey: boolean): StrValue {
     const b = this.b;
     const n = b.length;
     let i = q + 1;
@@ -363,33 +396,39 @@ class Parser {
         this.pos = i + 1;
         const len = i - q - 1;
         if (len <= 24) return this.cachedAscii(q + 1, len, h);
-        return asciiSlice(b, q + 1, i);
+        return { kind: 'str', value: this.slice(q + 1, i) };
       }
       if (c === BACKSLASH || c < SPACE || c >= 0x80) break;
       h = (Math.imul(h, 31) + c) | 0;
       i++;
     }
-    return this.stringSlow(q, i, isKey);
+    return { kind: 'str', value: this.stringSlow(q, i, isKey) };
   }
 
-  /** Short ASCII strings (keys, enum-like values) repeat: reuse the string built last time. */
-  private cachedAscii(start: number, len: number, h: number): string {
+  /** Short ASCII strings (keys, enum-like values) repeat: reuse the node built last time. */
+  private cachedAscii(start: number, len: number, h: number): StrValue {
     const b = this.b;
     const slot = (h ^ (h >>> 12) ^ len) & 4095;
-    const hit = this.keyCache[slot];
-    if (hit !== undefined && hit.length === len) {
-      let same = true;
-      for (let k = 0; k < len; k++) {
-        if (hit.charCodeAt(k) !== b[start + k]) {
-          same = false;
-          break;
-        }
+    const hit = this.strCache[slot];
+    if (hit !== undefined) {
+      const s = hit.value;
+      if (s.length === len) {
+        let k = 0;
+        while (k < len && s.charCodeAt(k) === b[start + k]) k++;
+        if (k === len) return hit;
       }
-      if (same) return hit;
     }
-    const s = asciiSlice(b, start, start + len);
-    this.keyCache[slot] = s;
-    return s;
+    const node: StrValue = Object.freeze({ kind: 'str', value: this.slice(start, start + len) });
+    this.strCache[slot] = node;
+    return node;
+  }
+
+  /** The ASCII-only token at bytes [start, end), which lie after every multi-byte character passed so far. */
+  private slice(start: number, end: number): string {
+    const src = this.src;
+    if (src === null) return asciiSlice(this.b, start, end);
+    const d = this.delta;
+    return src.substring(start - d, end - d);
   }
 
   private stringSlow(q: number, from: number, isKey: boolean): string {
@@ -501,6 +540,8 @@ class Parser {
       if (len > 0) {
         segAscii = false;
         i += len;
+        // 2 and 3 bytes make one UTF-16 unit, 4 bytes a surrogate pair.
+        this.delta += len === 4 ? 2 : len - 1;
         continue;
       }
       if (len === 0) {
@@ -564,14 +605,14 @@ class Parser {
       isFloat = true;
     }
     this.pos = i;
-    if (!isFloat && !neg && i - p <= 15) {
-      // Small non-negative ints are most numbers in a checkpoint; their decimal text is their
-      // canonical text, so build it from the value (cached by the engine) instead of the bytes.
+    if (!isFloat && !neg && i - p <= 4) {
+      // Small non-negative ints (counters, enum-like codes) are shared nodes.
       let v = 0;
       for (let k = p; k < i; k++) v = v * 10 + (b[k] - ZERO);
-      return { kind: 'int', text: v < SMALL_INT_TEXT.length ? SMALL_INT_TEXT[v] : String(v) };
+      if (v < SMALL_INTS.length) return SMALL_INTS[v];
     }
-    const text = asciiSlice(b, p, i);
+    // Integers have no leading zeros or '+', so their text is canonical as written (bar -0).
+    const text = this.slice(p, i);
     if (isFloat) return { kind: 'float', value: Number(text), text };
     const digits = neg ? i - p - 1 : i - p;
     if (digits > PYTHON_INT_MAX_STR_DIGITS) {
@@ -593,22 +634,22 @@ class Parser {
     let value: Value;
     if (c === LOWER_N) {
       word = 'null';
-      value = { kind: 'null' };
+      value = NULL_NODE;
     } else if (c === LOWER_T) {
       word = 'true';
-      value = { kind: 'bool', value: true };
+      value = TRUE_NODE;
     } else if (c === LOWER_F) {
       word = 'false';
-      value = { kind: 'bool', value: false };
+      value = FALSE_NODE;
     } else if (c === UPPER_N) {
       word = 'NaN';
-      value = { kind: 'float', value: NaN, text: 'NaN' };
+      value = NAN_NODE;
     } else if (c === UPPER_I) {
       word = 'Infinity';
-      value = { kind: 'float', value: Infinity, text: 'Infinity' };
+      value = INF_NODE;
     } else if (c === MINUS) {
       word = '-Infinity';
-      value = { kind: 'float', value: -Infinity, text: '-Infinity' };
+      value = NEG_INF_NODE;
     } else {
       this.unexpected(p, 'a value', this.valueContext(), 'Expecting value');
     }
@@ -877,7 +918,7 @@ class Parser {
     // Containers attach when they open, so below the top the child is always the last item; at the
     // top it is the last item once attached, the next index while it is still being parsed.
     if (f.node.kind === 'list') return isTop && this.inValue ? f.node.items.length : f.node.items.length - 1;
-    return f.key;
+    return f.key.value;
   }
 
   private stringPointer(isKey: boolean): string {
