@@ -96,11 +96,13 @@ interface Frame {
   readonly node: ListValue | DictValue;
   /** Byte offset of the opening bracket. */
   readonly open: number;
+  /** Where this container's children start in the parser's scratch array. */
+  readonly start: number;
   /** The key whose value is being parsed (dicts only). */
   key: StrValue;
   /** Byte offset of that key's opening quote. */
   keyOffset: number;
-  /** Key → entry index, built once a dict grows past a handful of entries. */
+  /** Key → entry index (from `start`), built once a dict grows past a handful of entries. */
   index: Map<string, number> | null;
 }
 
@@ -113,6 +115,8 @@ interface Failure {
 }
 
 const EMPTY_KEY: StrValue = Object.freeze({ kind: 'str', value: '' });
+/** What an open container holds until it closes (or parsing stops) and gets its exact-size array. */
+const PENDING: never[] = Object.freeze([]) as unknown as never[];
 
 /** Signals a failure already recorded on the parser; never escapes this module. */
 class Stop {}
@@ -131,6 +135,11 @@ export function parsePythonJson(input: Uint8Array, file: string, options?: Parse
 class Parser {
   private pos = 0;
   private readonly stack: Frame[] = [];
+  /**
+   * The children of every open container, innermost last. A container gets them as one
+   * exact-size array when it closes: no growth slack kept in the tree, no regrowth copies.
+   */
+  private readonly scratch: (Value | DictEntry)[] = [];
   private root: Value | undefined;
   private readonly findings: Finding[] = [];
   private failure: Failure | null = null;
@@ -169,6 +178,8 @@ class Parser {
     } catch (e) {
       if (e !== STOP) throw e;
     }
+    // The partial value shows what was decoded, so the containers left open get their children.
+    while (this.stack.length > 0) this.close();
     if (this.failure) {
       const f = this.failure;
       this.findings.push(this.finding(f.code, 'error', f.message, f.offset, f.pointer));
@@ -232,10 +243,10 @@ class Parser {
       }
       const c = b[pos];
       if (c === LBRACE || c === LBRACKET) {
-        const node: ListValue | DictValue = c === LBRACE ? { kind: 'dict', entries: [] } : { kind: 'list', items: [] };
+        const node: ListValue | DictValue = c === LBRACE ? { kind: 'dict', entries: PENDING } : { kind: 'list', items: PENDING };
         this.attach(node);
         if (stack.length >= this.maxDepth) this.stopTooDeep(pos);
-        stack.push({ node, open: pos, key: EMPTY_KEY, keyOffset: -1, index: null });
+        stack.push({ node, open: pos, start: this.scratch.length, key: EMPTY_KEY, keyOffset: -1, index: null });
         if (stack.length > this.deepest) {
           this.deepest = stack.length;
           if (stack.length > PYTHON_JSON_DEPTH_LIMIT && this.tooDeepAt < 0) this.tooDeepAt = pos;
@@ -243,7 +254,7 @@ class Parser {
         pos = this.ws(pos + 1);
         const close = c === LBRACE ? RBRACE : RBRACKET;
         if (pos < n && b[pos] === close) {
-          stack.pop();
+          this.close();
           this.pos = pos + 1;
         } else if (c === LBRACE) {
           this.pos = pos;
@@ -279,7 +290,7 @@ class Parser {
           break;
         }
         if (d === (isDict ? RBRACE : RBRACKET)) {
-          stack.pop();
+          this.close();
           this.pos = pos + 1;
           continue;
         }
@@ -344,41 +355,53 @@ class Parser {
       return;
     }
     const top = stack[depth - 1];
-    const node = top.node;
+    const scratch = this.scratch;
     this.inValue = false;
-    if (node.kind === 'list') {
-      node.items.push(v);
+    if (top.node.kind === 'list') {
+      scratch.push(v);
       return;
     }
-    const entries = node.entries;
+    const start = top.start;
+    const count = scratch.length - start;
     const keyNode = top.key;
     const key = keyNode.value;
     let dup = -1;
     if (top.index !== null) {
       const i = top.index.get(key);
       if (i !== undefined) dup = i;
-    } else if (entries.length < 12) {
-      for (let i = 0; i < entries.length; i++) {
-        if ((entries[i].key as StrValue).value === key) {
+    } else if (count < 12) {
+      for (let i = 0; i < count; i++) {
+        const k = (scratch[start + i] as DictEntry).key;
+        if (k === keyNode || (k as StrValue).value === key) {
           dup = i;
           break;
         }
       }
     } else {
       const index = new Map<string, number>();
-      for (let i = 0; i < entries.length; i++) index.set((entries[i].key as StrValue).value, i);
+      for (let i = 0; i < count; i++) index.set(((scratch[start + i] as DictEntry).key as StrValue).value, i);
       top.index = index;
       const i = index.get(key);
       if (i !== undefined) dup = i;
     }
     if (dup >= 0) {
       // dict semantics: the first position stays, the last value wins.
-      entries[dup] = { key: entries[dup].key, value: v };
+      scratch[start + dup] = { key: (scratch[start + dup] as DictEntry).key, value: v };
       this.duplicateKey(top, key);
       return;
     }
-    if (top.index !== null) top.index.set(key, entries.length);
-    entries.push({ key: keyNode, value: v } satisfies DictEntry);
+    if (top.index !== null) top.index.set(key, count);
+    scratch.push({ key: keyNode, value: v } satisfies DictEntry);
+  }
+
+  /** Close the innermost container: it takes its children from the scratch array. */
+  private close(): void {
+    const f = this.stack.pop() as Frame;
+    const scratch = this.scratch;
+    const children = scratch.slice(f.start);
+    scratch.length = f.start;
+    if (f.node.kind === 'list') (f.node as { items: Value[] }).items = children as Value[];
+    else (f.node as { entries: DictEntry[] }).entries = children as DictEntry[];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -902,7 +925,7 @@ class Parser {
   private valuePointer(): string {
     let p = '';
     const stack = this.stack;
-    for (let i = 0; i < stack.length; i++) p = childPointer(p, this.childToken(stack[i], i === stack.length - 1));
+    for (let i = 0; i < stack.length; i++) p = childPointer(p, this.childToken(i));
     return p;
   }
 
@@ -910,15 +933,21 @@ class Parser {
   private containerPointer(): string {
     let p = '';
     const stack = this.stack;
-    for (let i = 0; i < stack.length - 1; i++) p = childPointer(p, this.childToken(stack[i], false));
+    for (let i = 0; i < stack.length - 1; i++) p = childPointer(p, this.childToken(i));
     return p;
   }
 
-  private childToken(f: Frame, isTop: boolean): string | number {
-    // Containers attach when they open, so below the top the child is always the last item; at the
-    // top it is the last item once attached, the next index while it is still being parsed.
-    if (f.node.kind === 'list') return isTop && this.inValue ? f.node.items.length : f.node.items.length - 1;
-    return f.key.value;
+  /** The token of the child being parsed (or just finished) in the open container `stack[i]`. */
+  private childToken(i: number): string | number {
+    const stack = this.stack;
+    const f = stack[i];
+    if (f.node.kind !== 'list') return f.key.value;
+    // Containers attach when they open, so below the top the child is the container opened
+    // next; at the top it is the last item once attached, the next index while it is still
+    // being parsed.
+    if (i < stack.length - 1) return stack[i + 1].start - 1 - f.start;
+    const count = this.scratch.length - f.start;
+    return this.inValue ? count : count - 1;
   }
 
   private stringPointer(isKey: boolean): string {
