@@ -27,7 +27,8 @@ import type { DictEntry, DictValue, GlobalValue, ObjectValue, SetValue, Value } 
 import { pythonFloatRepr } from '../../model/python-float';
 import type { DecodeResult } from '../types';
 import { opcodeName } from './opcodes';
-import { MAX_INT_BYTES, parseFloatLine, parseIntLine, parseLongLine, parsePythonIntBase10, twosComplementToText } from './pickle-numbers';
+import { findMemoReads, MemoSlots, memoIndexFromLine } from './memo-reads';
+import { MAX_INT_BYTES, parseFloatLine, parseIntLine, parseLongLine, twosComplementToText } from './pickle-numbers';
 import { decodeLatin1, decodeRawUnicodeEscape, decodeStringEscape, decodeUtf8 } from './pickle-strings';
 import { PY2_IMPORT_MAPPING, PY2_NAME_MAPPING } from './py2-compat-names';
 import { reduceKnown } from './reductions/known-reductions';
@@ -88,6 +89,9 @@ class Halt {
   constructor(readonly finding: Finding) {}
 }
 
+/** Internal: a GET read a slot the memo pre-scan said nothing reads; decode again keeping every slot. */
+class MemoMiss {}
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_DENSE_MEMO = 1 << 26;
 /** Opcodes between a container and its next batch MARK that do not end the batch: FRAME and memo puts. */
@@ -103,7 +107,11 @@ const SCAN_LIMIT = 16;
  * Decode a pickle without executing it. `file` is the name findings carry. Never throws.
  */
 export function decodePickle(bytes: Uint8Array, file: string, options?: DecodePickleOptions): PickleDecodeResult {
-  return new PickleMachine(bytes, file, options?.maxOps ?? DEFAULT_MAX_OPS).run();
+  const maxOps = options?.maxOps ?? DEFAULT_MAX_OPS;
+  const result = new PickleMachine(bytes, file, maxOps, findMemoReads(bytes)).run();
+  // Cannot happen while findMemoReads walks opcodes as the machine does; if it ever did, the
+  // answer is still exact.
+  return result ?? (new PickleMachine(bytes, file, maxOps, null).run() as PickleDecodeResult);
 }
 
 class PickleMachine {
@@ -119,8 +127,11 @@ class PickleMachine {
   private batchTarget: Value | null = null;
   // Picklers number memo slots 0, 1, 2, …: a dense array, with a map for far-out indices a
   // hand-made pickle might use.
+  // With `reads` (the slots some GET reads, see memo-reads.ts) only those slots keep their value;
+  // the others are only counted, in `unread`, so a node nothing refers to again can be collected.
   private readonly memo: Value[] = [];
   private readonly farMemo = new Map<number, Value>();
+  private readonly unread = new MemoSlots();
   private memoCount = 0;
   private proto = 0;
   private protocol: number | null = null;
@@ -141,9 +152,11 @@ class PickleMachine {
     private readonly bytes: Uint8Array,
     private readonly file: string,
     private readonly maxOps: number,
+    private readonly reads: MemoSlots | null,
   ) {}
 
-  run(): PickleDecodeResult {
+  /** The result, or null when the memo pre-scan missed a read (see MemoMiss). */
+  run(): PickleDecodeResult | null {
     try {
       const value = this.loop();
       this.settleGetattr(value);
@@ -153,6 +166,7 @@ class PickleMachine {
       if (findings.some((f) => f.severity === 'error')) return { kind: 'corrupt', findings, partial: value, ...base };
       return { kind: 'ok', value, findings, ...base };
     } catch (e) {
+      if (e instanceof MemoMiss) return null;
       const finding =
         e instanceof Halt
           ? e.finding
@@ -340,6 +354,7 @@ class PickleMachine {
 
   private memoGet(index: number): void {
     const v = (index < MAX_DENSE_MEMO ? this.memo[index] : undefined) ?? this.farMemo.get(index);
+    if (v === undefined && this.reads !== null && this.unread.has(index)) throw new MemoMiss();
     if (v === undefined) this.invalid(`Memo entry ${index} is read before anything was stored there (memo value not found)`);
     this.push(v);
   }
@@ -347,6 +362,11 @@ class PickleMachine {
   private memoPut(index: number): void {
     if (index < 0) this.invalid('The memo index is negative (negative PUT argument)');
     const v = this.top();
+    if (this.reads !== null && !this.reads.has(index)) {
+      // A slot is read or not for the whole file, so it is counted in one place or the other.
+      if (!this.unread.add(index)) this.memoCount++;
+      return;
+    }
     if (index < MAX_DENSE_MEMO && index <= this.memo.length) {
       if (this.memo[index] === undefined) this.memoCount++;
       this.memo[index] = v;
@@ -749,9 +769,9 @@ class PickleMachine {
 
   private memoIndexLine(): number {
     const line = this.lineText('memo index');
-    const v = parsePythonIntBase10(line);
+    const v = memoIndexFromLine(line);
     if (v === null) this.invalid(`The memo index ${JSON.stringify(line.slice(0, 40))} is not an integer`);
-    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : v < -1n ? -1 : Number(v);
+    return v;
   }
 
   private nameLines(): [string, string] {

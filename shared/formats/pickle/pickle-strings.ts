@@ -13,11 +13,60 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * that surrogate. Returns null on bytes that are not UTF-8 even under that rule.
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string | null {
+  if (end - start <= SHORT_TEXT) {
+    const ascii = decodeShortAscii(bytes, start, end);
+    if (ascii !== null) return ascii;
+  }
   try {
     return STRICT_UTF8.decode(bytes.subarray(start, end));
   } catch {
     return decodeUtf8Surrogatepass(bytes, start, end);
   }
+}
+
+// Short strings (dict keys, names, labels) are most of a pickle's strings. Plain ASCII ones are
+// decoded here without a TextDecoder call and the subarray it needs, and the shortest are
+// interned, so a label repeated a million times is one string in memory.
+const SHORT_TEXT = 32;
+const INTERN_LENGTH = 12;
+const INTERN_SLOTS = 4096;
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+const shortCodes: number[] = [];
+
+function decodeShortAscii(bytes: Uint8Array, start: number, end: number): string | null {
+  const n = end - start;
+  let hash = n;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c >= 0x80) return null;
+    hash = (Math.imul(hash, 31) + c) | 0;
+  }
+  if (n === 0) return '';
+  if (n <= INTERN_LENGTH) {
+    const slot = (hash ^ (hash >>> 13)) & (INTERN_SLOTS - 1);
+    const known = interned[slot];
+    if (known.length === n) {
+      let same = true;
+      for (let k = 0; k < n; k++) {
+        if (known.charCodeAt(k) !== bytes[start + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return known;
+    }
+    const text = asciiText(bytes, start, n);
+    interned[slot] = text;
+    return text;
+  }
+  return asciiText(bytes, start, n);
+}
+
+function asciiText(bytes: Uint8Array, start: number, n: number): string {
+  const codes = shortCodes;
+  codes.length = 0;
+  for (let k = 0; k < n; k++) codes.push(bytes[start + k]);
+  return String.fromCharCode.apply(null, codes);
 }
 
 function decodeUtf8Surrogatepass(bytes: Uint8Array, start: number, end: number): string | null {
