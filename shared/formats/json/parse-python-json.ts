@@ -18,9 +18,12 @@
  * otherwise `json.syntax`. The value decoded up to that point is returned as `partial`.
  *
  * The parser is a loop over an explicit stack (never the JS call stack), so a file nested 100k
- * levels deep yields a finding instead of a stack overflow. It works on bytes and only builds
- * strings for finished tokens; short keys are served from a small cache because real checkpoints
- * repeat the same keys millions of times.
+ * levels deep yields a finding instead of a stack overflow. It scans bytes; the file is decoded to
+ * one string once and each finished token is a substring of it. On a big checkpoint most of the
+ * time goes to the garbage collector copying the tree, so the tree is kept small: short strings
+ * (keys above all: real checkpoints repeat them millions of times), null, booleans, NaN/Infinity
+ * and small ints are shared frozen leaf nodes (walkers only track containers, so sharing leaves is
+ * invisible to them), and each container gets an exact-size array of children when it closes.
  */
 import { childPointer } from '../../model/json-pointer';
 import type { Finding, FindingCode } from '../../model/finding';
