@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Value } from '../../model/value';
-import { decodePickle } from './decode-pickle';
+import { decodePickle, MAX_OPS_PER_BYTE } from './decode-pickle';
 
 // Fixtures are written by python3 itself: its own pickle module, datetime, decimal, pathlib, …
 function python(script: string, cwd?: string): Buffer {
@@ -541,6 +541,18 @@ sys.stdout.buffer.write(pickle.dumps([S() for _ in range(2000)], protocol=2))
     expect(bounded.findings[0].message).toMatch(/operations/);
     const full = decodePickle(new Uint8Array(out), 'amplify.pkl');
     expect(full.kind).toBe('ok');
+  });
+
+  it('gives honest pickles a budget that grows with their size, so a big checkpoint is not called a bomb', () => {
+    // The densest honest shapes: rows of small dicts (as a big checkpoint holds) and a list of
+    // one-byte items, each within the per-byte part of the default budget alone.
+    const out = python(`
+import pickle, sys, datetime
+rows = [{'i': i, 'at': datetime.datetime(2026, 1, 1) + datetime.timedelta(seconds=i), 'v': i / 7, 'ok': i % 3 == 0} for i in range(20000)]
+sys.stdout.buffer.write(pickle.dumps([rows, [True] * 100000, [None] * 100000], protocol=5))
+`);
+    const r = decodePickle(new Uint8Array(out), 'rows.pkl', { maxOps: MAX_OPS_PER_BYTE * out.length });
+    expect(r.kind).toBe('ok');
   });
 });
 

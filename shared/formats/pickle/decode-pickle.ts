@@ -69,12 +69,28 @@ export type PickleDecodeResult = DecodeResult & {
 
 /** Options of {@link decodePickle}. */
 export interface DecodePickleOptions {
-  /** Operation budget (opcodes plus copied items); past it decoding stops with `pickle.invalid`. */
+  /**
+   * Operation budget (opcodes plus copied items); past it decoding stops with `pickle.invalid`.
+   * Default: {@link defaultMaxOps} of the input's size.
+   */
   readonly maxOps?: number;
 }
 
-/** Default operation budget: far above any real checkpoint, far below a hang. */
+/** The fixed part of the default operation budget: far above any small checkpoint, far below a hang. */
 export const DEFAULT_MAX_OPS = 50_000_000;
+
+/**
+ * Operations the default budget allows per byte of input, on top of DEFAULT_MAX_OPS. An honest
+ * pickle costs about one operation per opcode plus one per item it puts in a container, well
+ * under one per byte (a 100 MB file of a million small dicts takes about 60 million), while a
+ * memo-expansion bomb asks for far more work than its size; a flat 50 million refused the former.
+ */
+export const MAX_OPS_PER_BYTE = 4;
+
+/** The operation budget decodePickle uses for an input of this size unless told otherwise. */
+export function defaultMaxOps(byteLength: number): number {
+  return DEFAULT_MAX_OPS + MAX_OPS_PER_BYTE * byteLength;
+}
 
 const TRUNCATED_ADVICE =
   'The file is cut short — most likely the program writing it was killed (or the disk filled) mid-write, ' +
@@ -107,7 +123,7 @@ const SCAN_LIMIT = 16;
  * Decode a pickle without executing it. `file` is the name findings carry. Never throws.
  */
 export function decodePickle(bytes: Uint8Array, file: string, options?: DecodePickleOptions): PickleDecodeResult {
-  const maxOps = options?.maxOps ?? DEFAULT_MAX_OPS;
+  const maxOps = options?.maxOps ?? defaultMaxOps(bytes.length);
   const result = new PickleMachine(bytes, file, maxOps, findMemoReads(bytes)).run();
   // Cannot happen while findMemoReads walks opcodes as the machine does; if it ever did, the
   // answer is still exact.
