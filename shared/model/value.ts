@@ -8,7 +8,8 @@
  * - Pickle-decoded trees may share nodes (the memo lets one object appear in many places) and may
  *   contain cycles (a list that appends itself). A walker must treat a node it has already seen as
  *   a reference to the first place it was seen (see `walk-value.ts`), which also keeps a
- *   billion-laughs pickle linear in output. JSON trees never share nodes.
+ *   billion-laughs pickle linear in output. JSON trees never share containers; immutable leaves
+ *   (null, booleans, small ints, short strings) may be shared, so never mutate a leaf.
  */
 export type Value =
   | NullValue
