@@ -31,7 +31,9 @@ const SHORT_TEXT = 32;
 const INTERN_LENGTH = 12;
 const INTERN_SLOTS = 4096;
 const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
-const shortCodes: number[] = [];
+// One array of character codes per length, filled in place: String.fromCharCode.apply over an
+// array of exactly the right length, without resizing an array per string.
+const codesOfLength: number[][] = Array.from({ length: SHORT_TEXT + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 function decodeShortAscii(bytes: Uint8Array, start: number, end: number): string | null {
   const n = end - start;
@@ -63,9 +65,8 @@ function decodeShortAscii(bytes: Uint8Array, start: number, end: number): string
 }
 
 function asciiText(bytes: Uint8Array, start: number, n: number): string {
-  const codes = shortCodes;
-  codes.length = 0;
-  for (let k = 0; k < n; k++) codes.push(bytes[start + k]);
+  const codes = codesOfLength[n];
+  for (let k = 0; k < n; k++) codes[k] = bytes[start + k];
   return String.fromCharCode.apply(null, codes);
 }
 

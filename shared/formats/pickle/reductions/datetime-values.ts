@@ -220,27 +220,40 @@ function timeReprArgs(f: Fields): string {
 // template pieces leaves a tree of concatenated strings per value, which the garbage collector
 // then copies again and again while the rest of the pickle decodes. The text is the same.
 
+// The text so far is CODES[0..codeCount); arrays of each exact length hand it to fromCharCode
+// (resizing one array per string costs more than the copy).
 const CODES: number[] = [];
+let codeCount = 0;
+const CODES_OF_LENGTH: number[][] = [];
 const C_0 = 48;
 
+function putCode(c: number): void {
+  if (codeCount === CODES.length) CODES.push(c);
+  else CODES[codeCount] = c;
+  codeCount++;
+}
+
 function putText(s: string): void {
-  for (let i = 0; i < s.length; i++) CODES.push(s.charCodeAt(i));
+  for (let i = 0; i < s.length; i++) putCode(s.charCodeAt(i));
 }
 
 // A non-negative integer below 2**31, zero-padded to `width` digits (as pad() writes it).
 function putInt(n: number, width: number): void {
   let digits = 1;
   for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
-  for (let k = digits; k < width; k++) CODES.push(C_0);
-  const at = CODES.length;
-  for (let k = 0; k < digits; k++) CODES.push(0);
+  for (let k = digits; k < width; k++) putCode(C_0);
+  const at = codeCount;
+  for (let k = 0; k < digits; k++) putCode(0);
   for (let k = digits - 1, t = n; k >= 0; k--, t = (t / 10) | 0) CODES[at + k] = C_0 + (t % 10);
 }
 
 function takeText(): string {
-  const s = String.fromCharCode.apply(null, CODES);
-  CODES.length = 0;
-  return s;
+  const n = codeCount;
+  while (CODES_OF_LENGTH.length <= n) CODES_OF_LENGTH.push(new Array<number>(CODES_OF_LENGTH.length).fill(0));
+  const exact = CODES_OF_LENGTH[n];
+  for (let k = 0; k < n; k++) exact[k] = CODES[k];
+  codeCount = 0;
+  return String.fromCharCode.apply(null, exact);
 }
 
 // Dates repeat across a checkpoint (one per day), so their text is kept, within a bound.
@@ -286,27 +299,30 @@ function naiveDatetime(state: Uint8Array): TypedValue {
   const fold = state[2] & 0x80 ? 1 : 0;
   putText(date.datetimeRepr);
   putInt(hour, 1);
-  CODES.push(0x2c, 0x20);
+  putCode(0x2c);
+  putCode(0x20);
   putInt(minute, 1);
   if (second || micro) {
-    CODES.push(0x2c, 0x20);
+    putCode(0x2c);
+    putCode(0x20);
     putInt(second, 1);
   }
   if (micro) {
-    CODES.push(0x2c, 0x20);
+    putCode(0x2c);
+    putCode(0x20);
     putInt(micro, 1);
   }
   if (fold) putText(', fold=1');
-  CODES.push(0x29);
+  putCode(0x29);
   const repr = takeText();
   putText(date.datetimeStr);
   putInt(hour, 2);
-  CODES.push(0x3a);
+  putCode(0x3a);
   putInt(minute, 2);
-  CODES.push(0x3a);
+  putCode(0x3a);
   putInt(second, 2);
   if (micro) {
-    CODES.push(0x2e);
+    putCode(0x2e);
     putInt(micro, 6);
   }
   return typed('datetime.datetime', repr, takeText());
