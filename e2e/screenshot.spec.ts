@@ -1,6 +1,8 @@
 /**
  * The README's screenshot, taken of the real UI on a fresh demo workspace: the training run whose
- * current checkpoint was cut off mid-write, with its finding, verdict and fallback.
+ * current checkpoint was cut off mid-write, with its finding, verdict and fallback. Every run takes it
+ * (into test-results/); `CKPT_UPDATE_SCREENSHOT=1 npm test` also refreshes docs/screenshot.png, so an
+ * ordinary test run leaves the working tree clean.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +12,7 @@ import { makeDemo } from './support/python';
 import { startServe } from './support/serve';
 import { freshFolder } from './support/shared-server';
 
-test('docs/screenshot.png shows the demo workspace', async ({ page }) => {
+test('docs/screenshot.png shows the demo workspace', async ({ page }, testInfo) => {
   const demo = path.join(freshFolder('screenshot'), 'demo');
   makeDemo(demo);
   const server = await startServe([demo]);
@@ -26,7 +28,7 @@ test('docs/screenshot.png shows the demo workspace', async ({ page }) => {
     await expect(page.getByTestId('fallback-banner')).toBeVisible();
     await expect(page.locator('[data-testid="value-editor"] .monaco-editor').first()).toBeVisible();
 
-    const file = path.join(repoRoot, 'docs/screenshot.png');
+    const file = process.env.CKPT_UPDATE_SCREENSHOT === '1' ? path.join(repoRoot, 'docs/screenshot.png') : testInfo.outputPath('screenshot.png');
     mkdirSync(path.dirname(file), { recursive: true });
     await page.screenshot({ path: file });
     const png = readFileSync(file);

@@ -87,7 +87,7 @@ describe('serve over HTTP', () => {
     const none = await get('/');
     expect(none.status).toBe(401);
     expect(none.body).toMatch(/token/);
-    expect(none.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(none.headers['content-security-policy']).toContain("default-src 'none'");
     const wrong = await get(`/?token=${'0'.repeat(64)}`);
     expect(wrong.status).toBe(403);
     expect(wrong.body).not.toContain('Checkpoint Doctor</title>');
@@ -101,8 +101,9 @@ describe('serve over HTTP', () => {
     expect(cookie).toContain(server.token);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
+    // The same policy as the Electron window's, written out so a loosened one fails here.
     expect(page.headers['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; frame-ancestors 'none'",
     );
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     const asset = await get('/assets/app.js', { cookie: cookie.split(';')[0] });

@@ -16,13 +16,15 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineEvent, ServerMessage } from '../shared/api/contract';
 import { createApiDispatcher } from './engine/api-dispatcher';
 import { createEngine, type Engine } from './engine/engine';
 import { isInside } from './engine/path-guard';
+import { mimeTypeFor } from './app-protocol';
+import { CONTENT_SECURITY_POLICY } from './window-options';
 
 /** Options of `startServer`. */
 export interface ServeOptions {
@@ -55,31 +57,14 @@ export interface RunningServer {
 /** Largest WebSocket message accepted from a client. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
-/** The Content-Security-Policy sent with every response. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The Content-Security-Policy sent with every response: the Electron window's own, so both front doors hold the same line. */
+export { CONTENT_SECURITY_POLICY };
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const LOOPBACK_BINDS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const MAX_IN_FLIGHT = 64;
 const SLOW_CLIENT_BYTES = 32 * 1024 * 1024;
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * Where the built renderer is: next to the CLI bundle (`out/cli/cli.js` → `out/renderer/`), or the
@@ -223,7 +208,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     securityHeaders(res);
     res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': mimeTypeFor(real),
       'Content-Length': String(size),
       'Cache-Control': 'no-cache',
       ...extraHeaders,
