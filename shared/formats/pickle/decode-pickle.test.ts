@@ -253,6 +253,38 @@ describe('decodePickle round trip', () => {
     expect(selfref.items[1]).toBe(selfref);
   });
 
+  it('builds a datetime from its state the same way whether or not a GET reads the state bytes or the argument tuple', () => {
+    // Hand-written: datetime.datetime, state bytes (memo 1), TUPLE1 (memo 2), REDUCE (memo 3), then
+    // a tuple of the datetime and a GET of slot 1, 2 or none; and the same at protocol 3 with BINPUT.
+    const out = JSON.parse(
+      python(`
+import pickle, json, datetime
+state = datetime.datetime(2026, 5, 25, 10, 0, 7, 12).__reduce__()[1][0]
+head4 = b'\\x80\\x04\\x8c\\x08datetime\\x94\\x8c\\x08datetime\\x94\\x93\\x94C\\x0a' + state + b'\\x94\\x85\\x94R\\x94'
+head3 = b'\\x80\\x03cdatetime\\ndatetime\\nq\\x00C\\x0a' + state + b'q\\x01\\x85q\\x02Rq\\x03'
+res = []
+for head, slots in ((head4, (3, 4, 5)), (head3, (1, 2, 3))):
+    for tail in (b'h%c\\x86.' % slots[0], b'h%c\\x86.' % slots[1], b'h%c\\x86.' % slots[2]):
+        data = head + tail
+        v = pickle.loads(data)
+        res.append([data.hex(), repr(v[0]), state.hex()])
+print(json.dumps(res))
+`).toString(),
+    ) as [string, string, string][];
+    expect(out).toHaveLength(6);
+    for (const [hex, reprDatetime, stateHex] of out) {
+      const r = decodePickle(new Uint8Array(Buffer.from(hex, 'hex')), 'dt.pkl');
+      if (r.kind !== 'ok' || r.value.kind !== 'tuple') throw new Error(`expected a tuple, got ${JSON.stringify(r.findings)}`);
+      const [dt, other] = r.value.items;
+      expect(dt).toEqual({ kind: 'typed', type: 'datetime.datetime', repr: reprDatetime, str: '2026-05-25 10:00:07.000012' });
+      const bytesHex = (v: Value) => (v.kind === 'bytes' ? Buffer.from(v.value).toString('hex') : v.kind);
+      if (other.kind === 'tuple') expect(other.items.map(bytesHex)).toEqual([stateHex]);
+      else if (other.kind === 'bytes') expect(bytesHex(other)).toBe(stateHex);
+      else expect(other).toBe(dt);
+      expect(r.globals.map((g) => [g.name, g.calls])).toEqual([['datetime', 1]]);
+    }
+  });
+
   it('records each global with its offset and whether it was called', () => {
     const r = decodePickle(corpus[2].bytes, 'rich2.pkl');
     const job = r.globals.find((g) => g.module === 'ckptmod' && g.name === 'Job' && g.called);

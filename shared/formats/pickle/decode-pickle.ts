@@ -31,6 +31,7 @@ import { findMemoReads, MemoSlots, memoIndexFromLine } from './memo-reads';
 import { MAX_INT_BYTES, parseFloatLine, parseIntLine, parseLongLine, twosComplementToText } from './pickle-numbers';
 import { decodeLatin1, decodeRawUnicodeEscape, decodeStringEscape, decodeUtf8 } from './pickle-strings';
 import { PY2_IMPORT_MAPPING, PY2_NAME_MAPPING } from './py2-compat-names';
+import { dateFromState, datetimeFromState } from './reductions/datetime-values';
 import { reduceKnown } from './reductions/known-reductions';
 import { uuidFromState } from './reductions/object-values';
 import type { Reduction } from './reductions/reduction';
@@ -501,7 +502,12 @@ class PickleMachine {
           break;
         }
         case 0x42: this.pushBytes(this.u32(), false); break; // BINBYTES
-        case 0x43: this.pushBytes(this.u8(), false); break; // SHORT_BINBYTES
+        case 0x43: { // SHORT_BINBYTES
+          const n = this.u8();
+          if ((n === 10 || n === 4) && this.reads !== null && this.stateReduced(n)) break;
+          this.pushBytes(n, false);
+          break;
+        }
         case 0x8e: this.pushBytes(this.u64(), false); break; // BINBYTES8
         case 0x96: this.pushBytes(this.u64(), true); break; // BYTEARRAY8
         case 0x56: { // UNICODE
@@ -765,6 +771,61 @@ class PickleMachine {
 
   private pushFloat(value: number): void {
     this.push({ kind: 'float', value, text: floatRepr(value) });
+  }
+
+  /**
+   * How Python pickles every naive datetime and date: `datetime.datetime` (or `.date`) on the
+   * stack, then SHORT_BINBYTES state, [memo put], TUPLE1, [memo put], REDUCE. When no GET reads
+   * either memo slot, the bytes node and the argument tuple can never be seen, so the value is
+   * built from the file's bytes at once, with everything else the five opcodes would do (budget,
+   * memo count, the global's call count). Anything unusual (another opcode between, a FRAME, a cut
+   * file, the budget running out, a state the general path must judge) returns false, and the
+   * opcodes run one by one. Called with pos at the n state bytes.
+   */
+  private stateReduced(n: number): boolean {
+    const b = this.bytes;
+    const stack = this.stack;
+    if (stack.length <= this.fence()) return false;
+    const callee = stack[stack.length - 1];
+    if (callee.kind !== 'global' || callee.name !== (n === 10 ? 'datetime.datetime' : 'datetime.date')) return false;
+    const reads = this.reads as MemoSlots;
+    let p = this.pos + n;
+    let count = this.memoCount;
+    // [memo put] TUPLE1 [memo put] REDUCE, each put a MEMOIZE or a BINPUT of an unread slot.
+    const slots = [-1, -1];
+    for (let step = 0; step < 2; step++) {
+      if (p >= b.length) return false;
+      let slot = -1;
+      if (b[p] === 0x94) {
+        slot = count;
+        p += 1;
+      } else if (b[p] === 0x71) {
+        if (p + 1 >= b.length) return false;
+        slot = b[p + 1];
+        p += 2;
+      }
+      if (slot >= 0) {
+        if (reads.has(slot)) return false;
+        if (!this.unread.has(slot) && slot !== slots[0]) count++;
+        slots[step] = slot;
+      }
+      if (p >= b.length || b[p] !== (step === 0 ? 0x85 : 0x52)) return false;
+      p += 1;
+    }
+    // The opcodes after SHORT_BINBYTES (already charged by the loop) and the call's one argument.
+    const work = (slots[0] >= 0 ? 1 : 0) + (slots[1] >= 0 ? 1 : 0) + 2 + 1;
+    if (this.ops + work > this.maxOps) return false;
+    const value = n === 10 ? datetimeFromState(b, this.pos) : dateFromState(b, this.pos);
+    if (value === null) return false;
+    this.ops += work;
+    if (slots[0] >= 0) this.unread.add(slots[0]);
+    if (slots[1] >= 0) this.unread.add(slots[1]);
+    this.memoCount = count;
+    const record = this.records.get(callee);
+    if (record) markCalled(record);
+    stack[stack.length - 1] = value;
+    this.pos = p;
+    return true;
   }
 
   private pushBytes(n: number, mutable: boolean): void {

@@ -288,15 +288,15 @@ function dateText(year: number, month: number, day: number): DateText {
   return text;
 }
 
-// A naive datetime from its 10-byte state (fields as the state holds them, not range-checked,
-// exactly as the general path formats them).
-function naiveDatetime(state: Uint8Array): TypedValue {
-  const date = dateText(state[0] * 256 + state[1], state[2] & 0x7f, state[3]);
-  const hour = state[4];
-  const minute = state[5];
-  const second = state[6];
-  const micro = (state[7] << 16) | (state[8] << 8) | state[9];
-  const fold = state[2] & 0x80 ? 1 : 0;
+// A naive datetime from its 10-byte state at `at` (fields as the state holds them, not
+// range-checked, exactly as the general path formats them).
+function naiveDatetime(state: Uint8Array, at: number): TypedValue {
+  const date = dateText(state[at] * 256 + state[at + 1], state[at + 2] & 0x7f, state[at + 3]);
+  const hour = state[at + 4];
+  const minute = state[at + 5];
+  const second = state[at + 6];
+  const micro = (state[at + 7] << 16) | (state[at + 8] << 8) | state[at + 9];
+  const fold = state[at + 2] & 0x80 ? 1 : 0;
   putText(date.datetimeRepr);
   putInt(hour, 1);
   putCode(0x2c);
@@ -328,13 +328,29 @@ function naiveDatetime(state: Uint8Array): TypedValue {
   return typed('datetime.datetime', repr, takeText());
 }
 
+/**
+ * `datetime(state)` for the 10 state bytes at `at` of `bytes`, or null where that call takes the
+ * general path (see reduceDatetime): the same node reduceDatetime makes of a bytes argument.
+ */
+export function datetimeFromState(bytes: Uint8Array, at: number): TypedValue | null {
+  const month = bytes[at + 2] & 0x7f;
+  return month >= 1 && month <= 12 ? naiveDatetime(bytes, at) : null;
+}
+
+/** `date(state)` for the 4 state bytes at `at` of `bytes`, or null where that call takes the general path. */
+export function dateFromState(bytes: Uint8Array, at: number): TypedValue | null {
+  const month = bytes[at + 2];
+  if (month < 1 || month > 12) return null;
+  const text = dateText(bytes[at] * 256 + bytes[at + 1], month, bytes[at + 3]);
+  return typed('datetime.date', text.repr, text.str);
+}
+
 /** `date(state)` or `date(year, month, day)`. */
 export function reduceDate(args: readonly Value[]): Reduction {
   const state = args.length === 1 ? stateBytes(args[0], 4) : null;
   let f: Fields | null;
   if (state && state[2] >= 1 && state[2] <= 12) {
-    const text = dateText(state[0] * 256 + state[1], state[2], state[3]);
-    return produced(typed('datetime.date', text.repr, text.str));
+    return produced(dateFromState(state, 0) as TypedValue);
   } else {
     f = intFields(args, ['year', 'month', 'day'], 3);
     if (!f || args.length > 3) return args[0]?.kind === 'bytes' || args[0]?.kind === 'str' ? refused('bad date state') : UNKNOWN;
@@ -379,7 +395,7 @@ export function reduceDatetime(args: readonly Value[]): Reduction {
   let f: Fields | null;
   let tzValue: Value | undefined;
   if (state && (state[2] & 0x7f) >= 1 && (state[2] & 0x7f) <= 12 && args.length <= 2) {
-    if (args.length === 1 || args[1].kind === 'null') return produced(naiveDatetime(state));
+    if (args.length === 1 || args[1].kind === 'null') return produced(naiveDatetime(state, 0));
     f = {
       year: state[0] * 256 + state[1], month: state[2] & 0x7f, day: state[3], hour: state[4], minute: state[5],
       second: state[6], micro: (state[7] << 16) | (state[8] << 8) | state[9], fold: state[2] & 0x80 ? 1 : 0,
