@@ -172,6 +172,28 @@ describe('findingActivated', () => {
     expect(store.getState().revealRequest!.seq).toBe(seq + 1);
   });
 
+  it('reveals the first located error of a broken file when it opens, unless a spot was asked for', async () => {
+    store.getState().snapshotReceived(snapshot(1, [root('/runs/flow', [tripleFamily])]));
+    const id = `${tripleFamily.id}#run.pkl`;
+    const warning = finding({ code: 'write.in_progress', severity: 'warning', file: 'run.pkl', offset: 3 });
+    const unlocated = finding({ code: 'pickle.invalid', file: 'run.pkl', offset: 9 });
+    const located = finding({ code: 'pickle.truncated', file: 'run.pkl', offset: 12 });
+    api.take('readGeneration').resolve(
+      content(id, 'run.pkl', { view: 'raw', findings: [warning, unlocated, located], locations: { 'offset:3': { line: 1, column: 4 }, 'offset:12': { line: 2, column: 1 } } }),
+    );
+    await flush();
+    expect(store.getState().revealRequest?.finding).toBe(located);
+
+    store.getState().memberSelected('run.state.json');
+    const asked = tripleFamily.generations[0].findings[0];
+    store.getState().findingActivated(asked);
+    api.take('readGeneration').resolve(
+      content(id, 'run.state.json', { view: 'raw', findings: [asked], locations: { 'offset:40': { line: 3, column: 1 } } }),
+    );
+    await flush();
+    expect(store.getState().revealRequest?.finding).toBe(asked);
+  });
+
   it('forgets the reveal request when another generation is selected', () => {
     store.getState().snapshotReceived(twoRoots(1));
     store.getState().findingActivated(ring.generations[0].findings[0]);

@@ -82,7 +82,16 @@ export const createContentSlice: SliceCreator<ContentSlice> = ({ api }) => (set,
     try {
       const content = await api.readGeneration(generation.id, member ?? undefined);
       const now = get().content;
-      if (now.status === 'loading' && now.key === key) set({ content: { status: 'ready', key, content } });
+      if (now.status === 'loading' && now.key === key) {
+        // Opening a broken file shows where it breaks: the first error with a place in this text is
+        // revealed unless the person already asked for another spot.
+        const first = get().revealRequest
+          ? null
+          : content.findings.find(
+              (f) => f.severity === 'error' && f.file === content.path && (content.locations[`offset:${f.offset}`] || content.locations[`pointer:${f.pointer}`]),
+            );
+        set({ content: { status: 'ready', key, content }, ...(first ? { revealRequest: { finding: first, seq: (get().revealRequest?.seq ?? 0) + 1 } } : {}) });
+      }
     } catch (error) {
       const now = get().content;
       if (now.status === 'loading' && now.key === key) set({ content: { status: 'error', key, message: errorMessage(error) } });

@@ -118,7 +118,7 @@ function DriftTable({ view }: { readonly view: DriftView }) {
                   <span className="type-name">{e.post.type}</span> <span className="mono">{e.post.value}</span>
                 </span>
                 <span role="gridcell">
-                  <span className={`verdict verdict-${e.verdict}`} title={VERDICT_HELP[e.verdict]}>
+                  <span className={`drift-verdict verdict-${e.verdict}`} title={VERDICT_HELP[e.verdict]}>
                     {e.verdict}
                   </span>
                 </span>
