@@ -15,6 +15,13 @@
  *   possible, and a memo-expansion bomb stays linear in the input. Work proportional to a
  *   container's size (`set(L)` over a shared `L`) is charged to the operation budget, so a small
  *   file cannot buy quadratic work; past the budget decoding stops with `pickle.invalid`.
+ * - Only memo slots some GET reads keep their node (a pre-scan finds them, memo-reads.ts); the
+ *   rest are counted, so the millions of nodes Python memoizes but never reads back (each
+ *   datetime's state bytes and argument tuple) can be collected while decoding goes on. A
+ *   shortcut may skip building such unreachable nodes (stateReduced) only when it leaves
+ *   everything else — budget, memo count, globals, findings — exactly as the opcodes would.
+ * - Opcodes that take the items above a MARK read them in place on the stack and cut the stack
+ *   back in a `finally`, so a failure leaves the stack as popping them first would have.
  * - MARKs are positions in the one stack. An opcode may only pop values above the newest MARK;
  *   reaching below it is an error, as in CPython, so marks never alias stack slots.
  * - Nothing recurses on the JS stack, whatever the nesting depth of the file.
