@@ -4,6 +4,7 @@
  * boundaries unchanged; every path in them is relative to the family's folder unless it says
  * otherwise.
  */
+import type { PlanOperation } from '../../../shared/api/rollback-contract';
 
 /** A file and the sha256 of its bytes as the person reviewed them. */
 export interface ReviewedFile {
@@ -52,42 +53,11 @@ export interface QuarantinePlanInput {
 /** Decides whether a path belongs to the family; the default is a name-prefix rule. */
 export type FamilyMemberTest = (path: string, familyName: string) => boolean;
 
-/** One file operation, for the confirmation dialog to list. */
-export type PlannedStep =
-  | {
-      /** A copy of a current member goes to the trash before anything is replaced. */
-      readonly kind: 'backup';
-      readonly path: string;
-      readonly sha256: string;
-      /** Where the copy goes; `<timestamp>` is fixed when the operation runs. */
-      readonly backupPath: string;
-      readonly description: string;
-    }
-  | {
-      /** A target member's bytes are written over (or, with `toSha256Before` null, create) a current name. */
-      readonly kind: 'replace';
-      readonly from: string;
-      readonly fromSha256: string;
-      readonly to: string;
-      /** The bytes being replaced, or null when the name does not exist yet. */
-      readonly toSha256Before: string | null;
-      readonly description: string;
-    }
-  | {
-      /** A member is renamed into the trash (quarantine); a verified copy is made first. */
-      readonly kind: 'move';
-      readonly path: string;
-      readonly sha256: string;
-      readonly trashPath: string;
-      readonly description: string;
-    }
-  | {
-      /** A current member with no counterpart in the target stays where it is (a copy still goes to the trash). */
-      readonly kind: 'keep';
-      readonly path: string;
-      readonly sha256: string;
-      readonly description: string;
-    };
+/**
+ * One file operation, for the confirmation dialog to list. The API contract owns the shape (the
+ * dialog renders exactly what the engine will do), so the engine uses it as is.
+ */
+export type PlannedStep = PlanOperation;
 
 /** Why a plan cannot be executed as it stands. */
 export interface PlanProblem {
