@@ -11,10 +11,11 @@ import { readFileSync, renameSync, rmSync, writeFileSync, mkdtempSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createEngine } from '../../electron/engine/engine';
+import { runDiff } from '../../electron/engine/diff-job';
+import { createEngine, DEFAULT_MAX_TEXT_CHARS } from '../../electron/engine/engine';
 import { listTree } from '../../electron/engine/list-tree';
 import { discoverFamilies } from '../../shared/discovery/discover';
-import { readAndHash } from '../../electron/engine/read-file';
+import { DEFAULT_MAX_ANALYZE_BYTES, readAndHash } from '../../electron/engine/read-file';
 import { startServer } from '../../electron/serve';
 import { diffValues } from '../../shared/diff/diff-values';
 import { parsePythonJson } from '../../shared/formats/json/parse-python-json';
@@ -75,6 +76,16 @@ function pickle(file: string): void {
   report({ ms: liftedMs, refusedAfterMs: ms, findings: lifted.findings.length, refused });
 }
 
+/** The app's diff: the worker job behind the diff view (read, decode, diff, render both sides). */
+async function diffJob(a: string, b: string): Promise<void> {
+  const t0 = performance.now();
+  const r = await runDiff({ kind: 'diff', a: { path: a, file: 'a.json' }, b: { path: b, file: 'b.json' }, file: 'a.json → b.json', maxBytes: DEFAULT_MAX_ANALYZE_BYTES, maxChars: DEFAULT_MAX_TEXT_CHARS, maxChanges: 100_000 });
+  const ms = performance.now() - t0;
+  if (r.kind !== 'diff') fail(`runDiff: ${JSON.stringify(r).slice(0, 300)}`);
+  report({ ms, summary: r.summary, truncated: r.truncated });
+}
+
+/** The core alone: parse both files and diff the trees. */
 function diff(a: string, b: string): void {
   const t0 = performance.now();
   const before = parsePythonJson(readFileSync(a), 'a.json');
@@ -229,6 +240,9 @@ switch (op) {
     pickle(args[0]);
     break;
   case 'diff':
+    await diffJob(args[0], args[1]);
+    break;
+  case 'diffcore':
     diff(args[0], args[1]);
     break;
   case 'scan':
