@@ -67,7 +67,8 @@ function usage(error) {
 const args = parseArgs(process.argv.slice(2));
 const log = (m) => process.stderr.write(`${m}\n`);
 const cacheDir = path.join(os.tmpdir(), 'ckpt-doctor-bench', `scale-${args.scale}`);
-const buildDir = path.join(benchDir, '.build');
+// Inside node_modules/.cache: packages resolve from there, and linters and git leave it alone.
+const buildDir = path.join(repoRoot, 'node_modules', '.cache', 'ckpt-doctor-bench');
 const timeFile = path.join(os.tmpdir(), `ckpt-bench-time-${process.pid}`);
 
 /** Run a command to completion; returns wall ms, peak RSS (KB, via GNU time) and stdout. */
