@@ -112,6 +112,24 @@ describe('ckpt-doctor check', () => {
     expect(report.families[0].generations.flatMap((g) => g.files)).not.toContain('ring/ckpt_000.json');
   });
 
+  it('judges every generation against --expect-schema, and the exit code follows', async () => {
+    const run = await cli(['check', 'good', '--expect-schema', '4', '--json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    const series = report.families.find((f) => f.current === 'good/nested/ckpt_002.json')!;
+    expect(series.fallback).toBeNull();
+    expect(series.generations).toHaveLength(3);
+    for (const g of series.generations) {
+      expect(g.healthy).toBe(false);
+      expect(g.findings.find((f) => f.code === 'envelope.schema_mismatch')).toMatchObject({ severity: 'error', file: g.files[0] });
+    }
+    expect((await cli(['check', 'good', '--expect-schema=1'])).code).toBe(0);
+    const misplaced = await cli(['inspect', join('ring', 'agent.1.json'), '--expect-schema', '4']);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toMatch(/--expect-schema only applies to scan and check/);
+    expect((await cli(['--help'])).stdout).toMatch(/--expect-schema V/);
+  });
+
   it('exits 2 with a clear message on usage errors', async () => {
     const missing = await cli(['check', 'no-such-folder']);
     expect(missing.code).toBe(2);

@@ -16,6 +16,7 @@ import type { FamilySummary, GenerationSummary } from '../shared/model/workspace
 import { createEngine } from './engine/engine';
 import { describeSystemError, systemErrorCode } from './engine/engine-error';
 import { DEFAULT_MAX_ANALYZE_BYTES } from './engine/read-file';
+import { MAX_SCHEMA_VERSION_LENGTH } from './engine/settings';
 import { defaultStaticDir, startServer } from './serve';
 import type { ConfirmService } from './cli-rollback';
 
@@ -36,8 +37,10 @@ class CliError extends Error {}
 const USAGE = `ckpt-doctor ${packageJson.version} — find out why a job will not resume from its checkpoint
 
 Usage:
-  ckpt-doctor scan <path…> [--json]       families, generations and findings
-  ckpt-doctor check <path…> [--json]      exit 0 if every current generation is healthy,
+  ckpt-doctor scan <path…> [--json] [--expect-schema V]
+                                          families, generations and findings
+  ckpt-doctor check <path…> [--json] [--expect-schema V]
+                                          exit 0 if every current generation is healthy,
                                           1 if not (and name the newest healthy fallback)
   ckpt-doctor inspect <file> [--json]     the decoded value (exact numbers; pickles are
                                           decoded, never loaded)
@@ -62,6 +65,9 @@ A <path> is a folder (scanned down to 8 levels) or a checkpoint file (its family
 
 Options:
   --json          print one JSON document on stdout
+  --expect-schema V
+                  (scan, check) every generation under every <path> must record schema
+                  version V; one that records another is broken (envelope.schema_mismatch)
   -h, --help      show this help
   -V, --version   print the version
 
@@ -96,6 +102,8 @@ interface ParsedArgs {
   readonly pre?: string;
   /** `drift --loader python|js`. */
   readonly loader?: string;
+  /** `scan|check --expect-schema <version>`: the schema version every generation should have. */
+  readonly expectSchema?: string;
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -111,6 +119,7 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
   let yes = false;
   let pre: string | undefined;
   let loader: string | undefined;
+  let expectSchema: string | undefined;
   let onlyPositional = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -141,9 +150,14 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
     } else if (arg === '--host' || arg.startsWith('--host=')) host = takeValue('--host');
     else if (arg === '--pre' || arg.startsWith('--pre=')) pre = takeValue('--pre');
     else if (arg === '--loader' || arg.startsWith('--loader=')) loader = takeValue('--loader');
+    else if (arg === '--expect-schema' || arg.startsWith('--expect-schema=')) {
+      const text = takeValue('--expect-schema').trim();
+      if (text.length === 0 || text.length > MAX_SCHEMA_VERSION_LENGTH) throw new CliError(`--expect-schema needs a version of 1 to ${MAX_SCHEMA_VERSION_LENGTH} characters, e.g. --expect-schema 4.`);
+      expectSchema = text;
+    }
     else throw new CliError(`Unknown option ${arg}.`);
   }
-  return { command, positional, json, help, version, port, host, allowRemote, ...(to !== undefined ? { to } : {}), ...(yes ? { yes } : {}), ...(pre !== undefined ? { pre } : {}), ...(loader !== undefined ? { loader } : {}) };
+  return { command, positional, json, help, version, port, host, allowRemote, ...(to !== undefined ? { to } : {}), ...(yes ? { yes } : {}), ...(pre !== undefined ? { pre } : {}), ...(loader !== undefined ? { loader } : {}), ...(expectSchema !== undefined ? { expectSchema } : {}) };
 }
 
 /** One command-line path, resolved. */
@@ -314,7 +328,13 @@ async function scanOrCheck(args: ParsedArgs, io: CliIo, check: boolean): Promise
   const targets: Target[] = [];
   for (const p of args.positional) targets.push(await resolveTarget(p));
   const folders = [...new Set(targets.map((t) => t.folderAbs))];
-  const engine = await createEngine({ settingsPath: settingsPathFromEnv(io.env), host: 'cli', watch: false, roots: folders });
+  const engine = await createEngine({
+    settingsPath: settingsPathFromEnv(io.env),
+    host: 'cli',
+    watch: false,
+    roots: folders,
+    ...(args.expectSchema !== undefined ? { analysis: { expectedSchemaVersion: args.expectSchema } } : {}),
+  });
   let snapshot;
   try {
     await engine.whenIdle();
@@ -437,6 +457,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       await io.stdout(USAGE);
       return 0;
     }
+    if (args.expectSchema !== undefined && args.command !== 'scan' && args.command !== 'check') throw new CliError('--expect-schema only applies to scan and check.');
     if (args.port !== undefined || args.host !== undefined || args.allowRemote) {
       if (args.command !== 'serve') throw new CliError('--port, --host and --allow-remote only apply to serve.');
     }

@@ -36,6 +36,9 @@ describe('createApiDispatcher', () => {
     ['an empty path', { id: 6, method: 'addRoot', params: [''] }],
     ['an over-long path', { id: 7, method: 'addRoot', params: ['/'.repeat(5000)] }],
     ['a missing generation id', { id: 8, method: 'readGeneration', params: [] }],
+    ['a blank schema version', { id: 12, method: 'setExpectedSchemaVersion', params: ['/x', '   '] }],
+    ['an over-long schema version', { id: 13, method: 'setExpectedSchemaVersion', params: ['/x', '4'.repeat(201)] }],
+    ['a numeric schema version', { id: 14, method: 'setExpectedSchemaVersion', params: ['/x', 4] }],
   ])('answers bad_request for %s, without throwing', async (_label, raw) => {
     const response = await dispatcher.handle(raw);
     expect(response.ok).toBe(false);
@@ -62,5 +65,10 @@ describe('createApiDispatcher', () => {
     expect(escape).toMatchObject({ id: 10, ok: false, error: { code: 'outside_roots' } });
     const add = await dispatcher.handle({ id: 11, method: 'addRoot', params: [join(base, 'nope')] });
     expect(add).toMatchObject({ id: 11, ok: true, result: { kind: 'error', code: 'not_found' } });
+    const unknownRoot = await dispatcher.handle({ id: 15, method: 'setExpectedSchemaVersion', params: [join(base, 'other'), '4'] });
+    expect(unknownRoot).toMatchObject({ id: 15, ok: true, result: { kind: 'error', code: 'not_found' } });
+    const set = await dispatcher.handle({ id: 16, method: 'setExpectedSchemaVersion', params: [join(base, 'root'), ' 1 '] });
+    expect(set).toEqual({ id: 16, ok: true, result: { kind: 'ok' } });
+    expect(engine.getSnapshot().roots[0].expectedSchemaVersion).toBe('1');
   });
 });

@@ -49,6 +49,8 @@ export function createApiDispatcher(engine: Engine): ApiDispatcher {
         return engine.removeRoot(params[0] as string);
       case 'rescan':
         return engine.rescan();
+      case 'setExpectedSchemaVersion':
+        return engine.setExpectedSchemaVersion(params[0] as string, params[1] as string | null);
       case 'readGeneration':
         return params.length > 1 ? engine.readGeneration(params[0] as string, params[1] as string) : engine.readGeneration(params[0] as string);
       case 'pickFolder':

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/api/contract';
 import type { FamilySummary, WorkspaceSnapshot } from '../../shared/model/workspace';
 import { createEngine, type Engine } from './engine';
-import { mainPaths, python, tempDir, waitForSnapshot, writeNumbered, writeRingWithTruncatedCurrent } from './test-fixtures';
+import { mainPaths, python, tempDir, waitForSnapshot, writeNumbered, writeRingWithSchema, writeRingWithTruncatedCurrent } from './test-fixtures';
 
 let base: string;
 let root: string;
@@ -216,6 +216,48 @@ describe('engine roots and settings', () => {
     expect(second.getSnapshot().recent).toEqual([root]);
     expect(await second.removeRoot(root)).toEqual({ kind: 'ok' });
     expect(JSON.parse(await readFile(settingsPath, 'utf8')).roots).toEqual([]);
+  });
+
+  it('judges a folder against the schema version set for it, remembers it, and clears it', async () => {
+    writeRingWithSchema(root, 3);
+    const first = await createEngine({ settingsPath, host: 'electron', watch: false });
+    engines.push(first);
+    expect(await first.addRoot(root)).toEqual({ kind: 'ok' });
+    await first.whenIdle();
+    const ring = (s: WorkspaceSnapshot) => familyWith(s, 'agent.json')!;
+    expect(ring(first.getSnapshot()).generations.map((g) => [g.schemaVersion, g.healthy])).toEqual([['3', true], ['3', true], ['3', true]]);
+    expect(first.getSnapshot().roots[0].expectedSchemaVersion ?? null).toBeNull();
+
+    expect(await first.setExpectedSchemaVersion(root, ' 4 ')).toEqual({ kind: 'ok' });
+    const expecting = first.getSnapshot();
+    expect(expecting.roots[0].expectedSchemaVersion).toBe('4');
+    const family = ring(expecting);
+    for (const g of family.generations) {
+      expect(g.healthy).toBe(false);
+      expect(g.findings.filter((f) => f.code === 'envelope.schema_mismatch').map((f) => [f.severity, f.file])).toEqual([['error', g.mainPath]]);
+    }
+    expect(family.fallbackId).toBeNull();
+    expect(family.health).toBe('broken');
+    // Judged again from the cached analyses: no file was read a second time.
+    expect(first.stats().analyze).toBe(3);
+    expect(JSON.parse(await readFile(settingsPath, 'utf8')).expectedSchema).toEqual({ [root]: '4' });
+    // Listeners hear about it too.
+    await waitFor(first, (s) => s.roots[0]?.expectedSchemaVersion === '4' && ring(s).fallbackId === null);
+    await first.close();
+
+    const second = await createEngine({ settingsPath, host: 'electron', watch: false });
+    engines.push(second);
+    await second.whenIdle();
+    expect(second.getSnapshot().roots[0].expectedSchemaVersion).toBe('4');
+    expect(ring(second.getSnapshot()).generations.every((g) => g.findings.some((f) => f.code === 'envelope.schema_mismatch'))).toBe(true);
+
+    expect(await second.setExpectedSchemaVersion(root, null)).toEqual({ kind: 'ok' });
+    const cleared = second.getSnapshot();
+    expect(cleared.roots[0].expectedSchemaVersion ?? null).toBeNull();
+    expect(ring(cleared).generations.map((g) => [g.healthy, g.findings.length])).toEqual([[true, 0], [true, 0], [true, 0]]);
+    expect(ring(cleared).fallbackId).toBe(ring(cleared).currentId);
+    expect(JSON.parse(await readFile(settingsPath, 'utf8')).expectedSchema).toBeUndefined();
+    expect(await second.setExpectedSchemaVersion(join(base, 'elsewhere'), '4')).toMatchObject({ kind: 'error', code: 'not_found' });
   });
 
   it('keeps a damaged settings file aside, says so, and carries on', async () => {

@@ -31,7 +31,7 @@ import { createRollbackService, quietPeriodFromEnv, type RollbackService } from 
 import { isInside, resolveInsideRoots, type RootRef } from './path-guard';
 import { DEFAULT_MAX_ANALYZE_BYTES } from './read-file';
 import { watchRoot, type RootWatcher } from './root-watcher';
-import { SettingsStore, loadSettings, pushRecent, type Settings } from './settings';
+import { MAX_SCHEMA_VERSION_LENGTH, SettingsStore, loadSettings, pushRecent, type Settings } from './settings';
 import { WorkerJobError, createWorkerPool, type PoolStats } from './worker-pool';
 
 /** How the engine is set up by its front door. */
@@ -75,6 +75,13 @@ export interface Engine {
   removeRoot(path: string): Promise<ActionResult>;
   /** Forget every cached analysis and scan every root again; resolves when done. */
   rescan(): Promise<ActionResult>;
+  /**
+   * Set (or, with null, clear) the schema version expected for every family under `root`, which
+   * must be an added folder (else `not_found`). Saved in the settings file; the families are judged
+   * again from the cached file analyses, so `getSnapshot` shows the new verdicts once this resolves
+   * (listeners get the snapshot as with any change).
+   */
+  setExpectedSchemaVersion(root: string, version: string | null): Promise<ActionResult>;
   /** Decoded (or raw) content of one generation member. Throws `EngineError`. */
   readGeneration(generationId: string, memberPath?: string): Promise<GenerationContent>;
   /** Structural diff of two generations, computed in a worker. Throws `EngineError`. */
@@ -116,6 +123,8 @@ interface RootEntry {
   dirty: boolean;
   /** Forget the cache on the next scan (manual rescan). */
   fresh: boolean;
+  /** The schema version the person expects under this root (from settings), or null. */
+  expected: string | null;
   progress: ScanProgress | null;
   readonly cache: Map<string, CachedFile>;
 }
@@ -251,8 +260,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     });
   };
 
+  /** The version expected under a root: its own setting, else the front door's (`--expect-schema`). */
+  const expectedOf = (entry: RootEntry): string | null => entry.expected ?? options.analysis?.expectedSchemaVersion ?? null;
+  const analysisOf = (entry: RootEntry): AnalysisOptions => ({ ...options.analysis, expectedSchemaVersion: expectedOf(entry) });
+  const savedExpected = (path: string): string | null => {
+    const map = settings.expectedSchema;
+    return map && Object.hasOwn(map, path) ? map[path] : null;
+  };
+
   const buildSnapshot = (): WorkspaceSnapshot => ({
-    roots: roots.map((r) => r.state),
+    roots: roots.map((r) => {
+      const expected = expectedOf(r);
+      return expected === null ? r.state : { ...r.state, expectedSchemaVersion: expected };
+    }),
     recent: settings.recent,
     progress: roots.find((r) => r.progress)?.progress ?? null,
     version,
@@ -275,7 +295,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   const save = async (): Promise<void> => {
     if (!persistAllowed) return;
-    const next: Settings = { roots: persistRoots ? roots.map((r) => r.ref.path) : settings.roots, recent: settings.recent };
+    const next: Settings = {
+      roots: persistRoots ? roots.map((r) => r.ref.path) : settings.roots,
+      recent: settings.recent,
+      ...(settings.expectedSchema ? { expectedSchema: settings.expectedSchema } : {}),
+    };
     settings = next;
     try {
       await store.save(next);
@@ -366,7 +390,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const files = filesOf[i];
       const id = `${dir.abs}::${plan.name}`;
       try {
-        return analyzeFamily({ id, name: plan.name, dir: dir.abs, root: entry.ref.path, plan, files }, options.analysis);
+        return analyzeFamily({ id, name: plan.name, dir: dir.abs, root: entry.ref.path, plan, files }, analysisOf(entry));
       } catch (error) {
         return {
           id,
@@ -470,6 +494,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       running: null,
       dirty: false,
       fresh: false,
+      expected: savedExpected(path),
       progress: null,
       cache: new Map(),
     };
@@ -592,6 +617,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         await entry.watcher?.close();
         entry.watcher = null;
         entry.cache.clear();
+        if (persistRoots && savedExpected(entry.ref.path) !== null) {
+          const { [entry.ref.path]: _dropped, ...rest } = settings.expectedSchema ?? {};
+          settings = { ...settings, expectedSchema: rest };
+        }
         changed();
         await save();
         return { kind: 'ok' };
@@ -610,6 +639,28 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
             await scan(entry);
           }),
         );
+        return { kind: 'ok' };
+      } catch (error) {
+        return actionError(error);
+      }
+    },
+
+    async setExpectedSchemaVersion(input: string, version: string | null): Promise<ActionResult> {
+      try {
+        const entry = findRoot(absoluteFolder(input));
+        if (!entry) return { kind: 'error', code: 'not_found', message: `${input} is not in the list of watched folders. Add it first, then set the schema version it should have.` };
+        const wanted = version?.trim() || null;
+        if (wanted !== null && wanted.length > MAX_SCHEMA_VERSION_LENGTH) {
+          throw new EngineError('bad_request', `A schema version is at most ${MAX_SCHEMA_VERSION_LENGTH} characters; that one has ${wanted.length}.`);
+        }
+        if (wanted === entry.expected) return { kind: 'ok' };
+        entry.expected = wanted;
+        const { [entry.ref.path]: _previous, ...others } = settings.expectedSchema ?? {};
+        settings = { ...settings, expectedSchema: wanted === null ? others : { ...others, [entry.ref.path]: wanted } };
+        changed();
+        await save();
+        // Unchanged files come from the cache, so this only judges the families again.
+        await scan(entry);
         return { kind: 'ok' };
       } catch (error) {
         return actionError(error);

@@ -47,6 +47,16 @@ describe('settings', () => {
     expect((await loadSettings(path)).kind).toBe('corrupt');
   });
 
+  it('keeps expected schema versions per folder and drops entries that are not versions', async () => {
+    const path = join(dir, 'settings.json');
+    await new SettingsStore(path).save({ roots: ['/a'], recent: [], expectedSchema: { '/a': '4' } });
+    expect(await loadSettings(path)).toEqual({ kind: 'ok', settings: { roots: ['/a'], recent: [], expectedSchema: { '/a': '4' } } });
+    await writeFile(path, JSON.stringify({ roots: ['/a', '/b'], expectedSchema: { '/a': ' 5 ', '/b': '', '/c': 7, '/d': 'x'.repeat(201) } }));
+    expect(await loadSettings(path)).toEqual({ kind: 'ok', settings: { roots: ['/a', '/b'], recent: [], expectedSchema: { '/a': '5' } } });
+    await new SettingsStore(path).save({ roots: ['/a'], recent: [], expectedSchema: {} });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ roots: ['/a'], recent: [] });
+  });
+
   it('keeps recent folders unique, newest first', () => {
     expect(pushRecent(['/b', '/a', '/c'], '/a')).toEqual(['/a', '/b', '/c']);
   });

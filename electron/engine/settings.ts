@@ -16,6 +16,11 @@ export interface Settings {
   readonly roots: readonly string[];
   /** Recently opened folders, newest first. */
   readonly recent: readonly string[];
+  /**
+   * The schema version a person expects, per folder (root path as added → version). Absent when
+   * none is set; a root without an entry is compared only within its families.
+   */
+  readonly expectedSchema?: Readonly<Record<string, string>>;
 }
 
 /** Outcome of loading the settings file. */
@@ -31,6 +36,22 @@ export const MAX_RECENT = 12;
 /** Settings of a first run. */
 export const EMPTY_SETTINGS: Settings = { roots: [], recent: [] };
 
+/** Longest expected schema version accepted (the API's limit too). */
+export const MAX_SCHEMA_VERSION_LENGTH = 200;
+
+/** The valid entries of a stored `expectedSchema` map; anything else in it is dropped, not fatal. */
+function parseExpectedSchema(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const entries: [string, string][] = [];
+  for (const [root, version] of Object.entries(value)) {
+    if (root.length === 0 || root.length > 4096 || typeof version !== 'string') continue;
+    const trimmed = version.trim();
+    if (trimmed.length > 0 && trimmed.length <= MAX_SCHEMA_VERSION_LENGTH) entries.push([root, trimmed]);
+  }
+  // fromEntries defines own properties, so a `__proto__` key stays a plain (ignored) entry.
+  return Object.fromEntries(entries);
+}
+
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 4096);
 }
@@ -44,10 +65,15 @@ export function parseSettings(text: string): Settings | null {
     return null;
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
-  const { roots, recent } = data as { roots?: unknown; recent?: unknown };
+  const { roots, recent, expectedSchema } = data as { roots?: unknown; recent?: unknown; expectedSchema?: unknown };
   if (roots !== undefined && !isStringArray(roots)) return null;
   if (recent !== undefined && !isStringArray(recent)) return null;
-  return { roots: [...new Set(roots ?? [])], recent: [...new Set(recent ?? [])].slice(0, MAX_RECENT) };
+  const expected = parseExpectedSchema(expectedSchema);
+  return {
+    roots: [...new Set(roots ?? [])],
+    recent: [...new Set(recent ?? [])].slice(0, MAX_RECENT),
+    ...(Object.keys(expected).length > 0 ? { expectedSchema: expected } : {}),
+  };
 }
 
 /**
@@ -133,7 +159,8 @@ export class SettingsStore {
 
   /** Queue a write of `settings`; resolves once it is on disk, rejects with a readable error. */
   save(settings: Settings): Promise<void> {
-    const text = `${JSON.stringify({ roots: settings.roots, recent: settings.recent.slice(0, MAX_RECENT) }, null, 2)}\n`;
+    const expectedSchema = settings.expectedSchema && Object.keys(settings.expectedSchema).length > 0 ? { expectedSchema: settings.expectedSchema } : {};
+    const text = `${JSON.stringify({ roots: settings.roots, recent: settings.recent.slice(0, MAX_RECENT), ...expectedSchema }, null, 2)}\n`;
     const next = this.chain.then(() => writeFileAtomic(this.path, text));
     this.chain = next.catch(() => undefined);
     return next.catch((error: unknown) => {

@@ -41,6 +41,24 @@ export function writeRingWithTruncatedCurrent(dir: string): void {
   );
 }
 
+/** An intact ring `agent.json`, `agent.1.json`, `agent.2.json` whose states record `schema_version`. */
+export function writeRingWithSchema(dir: string, schemaVersion: number): void {
+  python(
+    [
+      'import json, os, sys, time',
+      'd, version = sys.argv[1], int(sys.argv[2])',
+      'now = time.time()',
+      'for age, name in enumerate(["agent.json", "agent.1.json", "agent.2.json"]):',
+      '    path = os.path.join(d, name)',
+      '    with open(path, "w") as f:',
+      '        json.dump({"schema_version": version, "step": 10 - age, "losses": [0.5, 0.25]}, f, indent=2)',
+      '    os.utime(path, (now - 60 * age, now - 60 * age))',
+    ].join('\n'),
+    dir,
+    String(schemaVersion),
+  );
+}
+
 /** A numbered series `ckpt_000.json` … written by `json.dump`, all intact. */
 export function writeNumbered(dir: string, count: number, start = 0): void {
   python(

@@ -16,6 +16,7 @@ export function apiFromCall(call: CallFn, onEvent: (listener: (event: EngineEven
     addRoot: (path) => call('addRoot', [path]) as Promise<ActionResult>,
     removeRoot: (path) => call('removeRoot', [path]) as Promise<ActionResult>,
     rescan: () => call('rescan', []) as Promise<ActionResult>,
+    setExpectedSchemaVersion: (root, version) => call('setExpectedSchemaVersion', [root, version]) as Promise<ActionResult>,
     readGeneration: (generationId, memberPath) =>
       call('readGeneration', memberPath === undefined ? [generationId] : [generationId, memberPath]) as Promise<GenerationContent>,
     pickFolder: () => call('pickFolder', []) as Promise<string | null>,

@@ -241,6 +241,33 @@ describe('adding and removing folders', () => {
   });
 });
 
+describe('expected schema version', () => {
+  it('sends the trimmed version, clears with a blank one, and turns a refusal into a notice', async () => {
+    const set = store.getState().expectedSchemaSubmitted('/runs/trainer', '  4 ');
+    const setCall = api.take('setExpectedSchemaVersion');
+    expect(setCall.params).toEqual(['/runs/trainer', '4']);
+    setCall.resolve({ kind: 'ok' });
+    expect(await set).toBe(true);
+    const cleared = store.getState().expectedSchemaSubmitted('/runs/trainer', '   ');
+    const clearCall = api.take('setExpectedSchemaVersion');
+    expect(clearCall.params).toEqual(['/runs/trainer', null]);
+    clearCall.resolve({ kind: 'ok' });
+    expect(await cleared).toBe(true);
+    expect(store.getState().notices).toEqual([]);
+
+    const refused = store.getState().expectedSchemaSubmitted('/gone', '4');
+    api.take('setExpectedSchemaVersion').resolve({ kind: 'error', code: 'not_found', message: '/gone is not in the list of watched folders.' });
+    expect(await refused).toBe(false);
+    const failed = store.getState().expectedSchemaSubmitted('/runs/trainer', '5');
+    api.take('setExpectedSchemaVersion').reject(new Error('connection lost'));
+    expect(await failed).toBe(false);
+    expect(store.getState().notices.map((n) => [n.level, n.message])).toEqual([
+      ['error', '/gone is not in the list of watched folders.'],
+      ['error', 'Could not set the expected schema version of /runs/trainer: connection lost'],
+    ]);
+  });
+});
+
 describe('notices', () => {
   it('folds a repeated message into a count and keeps only the latest few', () => {
     store.getState().noticeRaised('warning', 'Watcher restarted');

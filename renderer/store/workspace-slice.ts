@@ -46,6 +46,11 @@ export interface WorkspaceSlice {
   rootRemoved(path: string): Promise<void>;
   /** The person asked for a rescan (F5 / Ctrl+R / the button). */
   rescanRequested(): Promise<void>;
+  /**
+   * The person set the schema version expected under `root` (blank clears it). Resolves true when
+   * the engine took it; a refusal becomes a notice. The verdicts arrive with the next snapshot.
+   */
+  expectedSchemaSubmitted(root: string, value: string): Promise<boolean>;
 }
 
 export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = ({ api }) => (set, get) => ({
@@ -124,5 +129,17 @@ export const createWorkspaceSlice: SliceCreator<WorkspaceSlice> = ({ api }) => (
     } catch (error) {
       get().noticeRaised('error', `Could not rescan: ${errorMessage(error)}`);
     }
+  },
+
+  async expectedSchemaSubmitted(root, value) {
+    const version = value.trim() || null;
+    try {
+      const result = await api.setExpectedSchemaVersion(root, version);
+      if (result.kind === 'ok') return true;
+      get().noticeRaised('error', result.message);
+    } catch (error) {
+      get().noticeRaised('error', `Could not set the expected schema version of ${root}: ${errorMessage(error)}`);
+    }
+    return false;
   },
 });

@@ -55,6 +55,9 @@ export class ScriptedApi implements CheckpointApi {
   rescan(): Promise<ActionResult> {
     return this.record('rescan', []);
   }
+  setExpectedSchemaVersion(root: string, version: string | null): Promise<ActionResult> {
+    return this.record('setExpectedSchemaVersion', [root, version]);
+  }
   readGeneration(generationId: string, memberPath?: string): Promise<GenerationContent> {
     return this.record('readGeneration', memberPath === undefined ? [generationId] : [generationId, memberPath]);
   }

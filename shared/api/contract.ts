@@ -167,6 +167,11 @@ export interface CheckpointApi {
   removeRoot(path: string): Promise<ActionResult>;
   /** Rescan every root from scratch. */
   rescan(): Promise<ActionResult>;
+  /**
+   * Set the schema version expected for every family under `root` (an added folder, else
+   * `not_found`), or clear it with null. Remembered per folder; the families are judged again.
+   */
+  setExpectedSchemaVersion(root: string, version: string | null): Promise<ActionResult>;
   /** Decoded (or raw) content of one member of a generation; the main member by default. */
   readGeneration(generationId: string, memberPath?: string): Promise<GenerationContent>;
   /** Ask the person for a folder with the native picker; null when cancelled or unsupported. */
@@ -195,6 +200,8 @@ export interface CheckpointApi {
 
 const path = z.string().min(1).max(4096);
 const id = z.string().min(1).max(8192);
+/** An expected schema version: trimmed, 1–200 characters; null clears it. */
+const schemaVersion = z.string().trim().min(1).max(200).nullable();
 
 /** Runtime schemas for every request's parameters, by method name. */
 export const requestSchemas = {
@@ -202,6 +209,7 @@ export const requestSchemas = {
   addRoot: z.tuple([path]),
   removeRoot: z.tuple([path]),
   rescan: z.tuple([]),
+  setExpectedSchemaVersion: z.tuple([path, schemaVersion]),
   readGeneration: z.union([z.tuple([id]), z.tuple([id, path])]),
   pickFolder: z.tuple([]),
   getCapabilities: z.tuple([]),

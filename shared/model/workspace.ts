@@ -88,6 +88,11 @@ export interface RootState {
   readonly status: RootStatus;
   /** Human-readable error for `missing` / `unreadable`. */
   readonly error?: string;
+  /**
+   * The schema version the person expects for this folder (every generation under it whose
+   * version differs gets `envelope.schema_mismatch`). Absent or null when none is set.
+   */
+  readonly expectedSchemaVersion?: string | null;
   readonly families: readonly FamilySummary[];
 }
 

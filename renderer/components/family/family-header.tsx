@@ -2,6 +2,7 @@
 import type { FamilySummary } from '../../../shared/model/workspace';
 import { KIND_LABEL } from '../../format/labels';
 import { HealthBadge } from '../common/health-badge';
+import { ExpectedSchema } from './expected-schema';
 
 /** Header of the family view. */
 export function FamilyHeader({ family }: { readonly family: FamilySummary }) {
@@ -22,6 +23,7 @@ export function FamilyHeader({ family }: { readonly family: FamilySummary }) {
       <p className="family-dir mono" title={family.dir}>
         {family.dir}
       </p>
+      <ExpectedSchema root={family.root} />
       <p className={`verdict verdict-${family.health}`} data-testid="verdict">
         {family.verdict}
       </p>
