@@ -292,11 +292,21 @@ function familyText(dir: string, family: FamilySummary, paint: Paint): string {
   const count = family.generations.length;
   lines.push(`${paint.bold(family.name)}  ${paint.dim(`${KIND_WORDS[family.kind] ?? family.kind} · ${count} generation${count === 1 ? '' : 's'} · ${dir}`)}`);
   const width = Math.min(48, Math.max(8, ...family.generations.map((g) => g.label.length)));
+  let newer: { label: string; key: string } | null = null;
   for (const g of family.generations) {
     const role = g.id === family.currentId ? 'current ' : g.id === family.fallbackId ? 'fallback' : '        ';
     const label = g.label.length > width ? `${g.label.slice(0, width - 1)}…` : g.label.padEnd(width);
     const schema = g.schemaVersion ? paint.dim(`  schema ${g.schemaVersion}`) : '';
     lines.push(`  ${healthWord(g, paint)}  ${label}  ${role}${schema}`.trimEnd());
+    // A series saved by the same code repeats the same warnings; say so once instead of again per generation.
+    const key = g.findings.map((f) => `${f.severity} ${f.code} ${f.pointer ?? f.offset ?? ''}`).join('\n');
+    const same = newer !== null && key !== '' && key === newer.key;
+    const sameAs = newer?.label;
+    newer = { label: g.label, key };
+    if (same) {
+      lines.push(paint.dim(`      the same ${g.findings.length} finding${g.findings.length === 1 ? '' : 's'} as ${sameAs}`));
+      continue;
+    }
     const shown = g.findings.filter((f) => f.severity !== 'info' || g.health !== 'healthy').slice(0, MAX_FINDINGS_SHOWN);
     for (const f of shown) lines.push(`      ${findingLine(f, paint)}`);
     const hidden = g.findings.length - shown.length;

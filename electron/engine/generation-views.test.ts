@@ -5,6 +5,7 @@ import type { EngineEvent, TextLocation } from '../../shared/api/contract';
 import type { FamilySummary } from '../../shared/model/workspace';
 import { createApiDispatcher } from './api-dispatcher';
 import { createEngine, type Engine } from './engine';
+import { driftMembers } from './generation-views';
 import { tempDir } from './test-fixtures';
 import { writeDriftFixtures } from './test-support/drift-fixtures';
 
@@ -103,5 +104,26 @@ describe('driftOf', () => {
     expect(py.entries.some((e) => e.pointer === '/big_id')).toBe(false);
     const js = await engine.driftOf(g.id, 'js');
     expect(js.entries.find((e) => e.pointer === '/big_id')?.verdict).toBe('lossy');
+  });
+});
+
+describe('driftMembers', () => {
+  it('takes a pickle as the pre-save image only when it is the JSON file’s twin by name', () => {
+    const twin = driftMembers([{ path: 'lit_result.json', role: 'main' }, { path: 'lit_result.pkl', role: 'pickle' }], 'lit_result.json');
+    expect(twin.pre?.path).toBe('lit_result.pkl');
+    const gz = driftMembers([{ path: 'x.json.gz', role: 'main' }, { path: 'x.pkl', role: 'pickle' }], 'x.json.gz');
+    expect(gz.pre?.path).toBe('x.pkl');
+    // A three-file set's pickle is the execution context, not an image of the state JSON.
+    const triple = driftMembers(
+      [{ path: 'ckpt_0040.pkl', role: 'pickle' }, { path: 'ckpt_0040.state.json', role: 'state' }, { path: 'ckpt_0040.meta.json', role: 'meta' }],
+      'ckpt_0040.pkl',
+    );
+    expect(triple.post?.path).toBe('ckpt_0040.state.json');
+    expect(triple.pre).toBeNull();
+    const withManifest = driftMembers(
+      [{ path: 'run.pkl', role: 'pickle' }, { path: 'run.state.json', role: 'state' }, { path: 'run.state.json.types.json', role: 'types' }],
+      'run.pkl',
+    );
+    expect(withManifest.pre).toEqual({ path: 'run.state.json.types.json', role: 'types' });
   });
 });

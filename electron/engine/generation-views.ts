@@ -67,10 +67,18 @@ export function driftMembers(members: readonly MemberRef[], mainPath: string): {
   const main = members.find((m) => m.path === mainPath);
   const post = (main && isJson(main) ? main : undefined) ?? members.find((m) => m.role === 'state' && isJson(m)) ?? members.find(isJson) ?? null;
   if (!post) return { post: null, pre: null };
-  const pickle = members.find((m) => m.role === 'pickle' && m !== post);
+  // Only a twin by name (`X.pkl` beside `X.json`) is an image of the same state. The pickle of a
+  // three-file set (`X.pkl` + `X.state.json`) holds other objects (the execution context), so
+  // comparing it with the state JSON would report everything it holds as dropped.
+  const pickle = members.find((m) => m.role === 'pickle' && m !== post && stemOf(m.path) === stemOf(post.path));
   const types = members.find((m) => m.role === 'types');
   const pre = pickle ? { ...pickle, role: 'pickle' as const } : types ? { ...types, role: 'types' as const } : null;
   return { post, pre };
+}
+
+/** A member's name without its compression suffix and format extension (`a/x.json.gz` → `a/x`). */
+function stemOf(path: string): string {
+  return path.replace(/\.(gz|xz|bz2|zst|lz4)$/i, '').replace(/\.(json|pkl|pickle|pck)$/i, '');
 }
 
 /** A small most-recently-used cache of promises, so equal requests share one job. */
