@@ -302,3 +302,131 @@ describe('discoverFamilies', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+/**
+ * Bug (a): two jobs' series in one folder must not merge. Only the generation counter (the last
+ * counter that varies, plus counters named as training progress: epoch, step, iter, …) is
+ * abstracted; any other digit that varies (`run1`/`run2`, `seed3`/`seed4`) names a different family.
+ */
+const seriesIdentityCases: Case[] = [
+  {
+    title: 'run1_step_* and run2_step_* are two families',
+    entries: () => [
+      ...[1, 2, 3, 4, 5].map((i) => f(`run1_step_000${i}.json`)),
+      ...[1, 2, 3].map((i) => f(`run2_step_000${i}.json`)),
+    ],
+    families: [
+      {
+        name: 'run1_step_*.json',
+        kind: 'numbered',
+        gens: [5, 4, 3, 2, 1].map((i) => `run1_step_000${i}.json`),
+        current: 'run1_step_0005.json',
+      },
+      { name: 'run2_step_*.json', kind: 'numbered', gens: [3, 2, 1].map((i) => `run2_step_000${i}.json`), current: 'run2_step_0003.json' },
+    ],
+  },
+  {
+    title: 'a constant digit stays in the family name',
+    entries: () => [f('run1_step_0001.json'), f('run1_step_0002.json')],
+    families: [{ name: 'run1_step_*.json', kind: 'numbered', gens: ['run1_step_0002.json', 'run1_step_0001.json'], current: 'run1_step_0002.json' }],
+  },
+  {
+    title: 'seeds of one experiment are separate families even when their steps do not overlap',
+    entries: () => [f('seed3-ckpt-10.pt'), f('seed3-ckpt-20.pt'), f('seed4-ckpt-30.pt')],
+    families: [
+      { name: 'seed3-ckpt-*.pt', kind: 'numbered', gens: ['seed3-ckpt-20.pt', 'seed3-ckpt-10.pt'], current: 'seed3-ckpt-20.pt' },
+      { name: 'seed4-ckpt-30.pt', kind: 'single', gens: ['seed4-ckpt-30.pt'], current: 'seed4-ckpt-30.pt' },
+    ],
+  },
+  {
+    title: 'epoch and step both vary: one family ordered by (epoch, step)',
+    entries: () => [f('model-epoch3-step120.pt'), f('model-epoch4-step160.pt'), f('model-epoch4-step200.pt')],
+    families: [
+      {
+        name: 'model-epoch*-step*.pt',
+        kind: 'numbered',
+        gens: ['model-epoch4-step200.pt', 'model-epoch4-step160.pt', 'model-epoch3-step120.pt'],
+        current: 'model-epoch4-step200.pt',
+      },
+    ],
+  },
+  {
+    title: 'epoch counters stay abstracted while the epoch is constant',
+    entries: () => [f('model-epoch3-step120.pt'), f('model-epoch3-step160.pt')],
+    families: [
+      { name: 'model-epoch*-step*.pt', kind: 'numbered', gens: ['model-epoch3-step160.pt', 'model-epoch3-step120.pt'], current: 'model-epoch3-step160.pt' },
+    ],
+  },
+  {
+    title: 'two runs of timestamped snapshots are two families',
+    entries: () => [f('run1_2026-05-25T09:00:00.json'), f('run1_2026-05-25T10:00:00.json'), f('run2_2026-05-25T09:30:00.json'), f('run2_2026-05-25T11:00:00.json')],
+    families: [
+      { name: 'run1_*.json', kind: 'timestamped', gens: ['run1_2026-05-25T10:00:00.json', 'run1_2026-05-25T09:00:00.json'], current: 'run1_2026-05-25T10:00:00.json' },
+      { name: 'run2_*.json', kind: 'timestamped', gens: ['run2_2026-05-25T11:00:00.json', 'run2_2026-05-25T09:30:00.json'], current: 'run2_2026-05-25T11:00:00.json' },
+    ],
+  },
+  {
+    title: 'ring buffers of two runs are two families',
+    entries: () => [f('run1.1.json'), f('run1.json'), f('run2.1.json'), f('run2.json')],
+    families: [
+      { name: 'run1.json', kind: 'ring', gens: ['run1.json', 'run1.1.json'], current: 'run1.json' },
+      { name: 'run2.json', kind: 'ring', gens: ['run2.json', 'run2.1.json'], current: 'run2.json' },
+    ],
+  },
+  {
+    title: 'step directories of two runs are two families',
+    entries: () => [
+      d('run1-step-100', [f('model.pkl')]),
+      d('run1-step-200', [f('model.pkl')]),
+      d('run2-step-100', [f('model.pkl')]),
+      d('run2-step-300', [f('model.pkl')]),
+    ],
+    families: [
+      { name: 'run1-step-*/', kind: 'step-dirs', gens: ['run1-step-200/model.pkl', 'run1-step-100/model.pkl'], current: 'run1-step-200/model.pkl' },
+      { name: 'run2-step-*/', kind: 'step-dirs', gens: ['run2-step-300/model.pkl', 'run2-step-100/model.pkl'], current: 'run2-step-300/model.pkl' },
+    ],
+  },
+];
+
+/**
+ * Bug (b): a directory is a generation only when its name is one of a series of siblings that
+ * differ only in a counter, or a known checkpoint-directory name; any other folder with a digit in
+ * its name is an ordinary folder the engine descends into.
+ */
+const dirCases: Case[] = [
+  {
+    title: 'a lone folder with a digit in its name is not a generation',
+    entries: () => [d('protocol0_pkl', [f('agent.pkl')])],
+    families: [],
+    consumed: [],
+  },
+  {
+    title: 'a lone dated folder is not a generation',
+    entries: () => [d('data2024', [f('train.json')]), f('notes.json')],
+    families: [{ name: 'notes.json', kind: 'single', gens: ['notes.json'], current: 'notes.json' }],
+    consumed: [],
+  },
+  ...['step-120', 'checkpoint-500', 'global_step1000', 'epoch_3', 'ckpt-7'].map(
+    (name): Case => ({
+      title: `a lone ${name}/ is a generation`,
+      entries: () => [d(name, [f('model.pkl')])],
+      families: [{ name: `${name.replace(/\d+/, '*')}/`, kind: 'step-dirs', gens: [`${name}/model.pkl`], current: `${name}/model.pkl` }],
+      consumed: [name],
+    }),
+  ),
+  {
+    title: 'sibling folders differing only in a counter are generations',
+    entries: () => [d('export1', [f('model.pkl')]), d('export2', [f('model.pkl')])],
+    families: [{ name: 'export*/', kind: 'step-dirs', gens: ['export2/model.pkl', 'export1/model.pkl'], current: 'export2/model.pkl' }],
+    consumed: ['export1', 'export2'],
+  },
+];
+
+describe('discoverFamilies: family identity', () => {
+  it.each([...seriesIdentityCases, ...dirCases])('$title', (c) => {
+    const result = discoverFamilies(c.entries());
+    expect(shape(result)).toEqual(c.families);
+    if (c.ignored) expect(result.ignored).toEqual(c.ignored);
+    if (c.consumed) expect(result.consumedDirs).toEqual(c.consumed);
+  });
+});

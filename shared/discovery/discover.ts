@@ -4,13 +4,15 @@
  *
  * The steps, in order:
  * 1. Sort entries into checkpoint files, temp leftovers of interrupted atomic writes, generation
- *    directories (`step-120/`) and everything else (ignored).
+ *    directories (`step-120/`, or siblings differing only in a counter) and everything else (ignored).
  * 2. Bind files that belong together into one generation: `X.pkl` + `X.state.json` + `X.meta.json`
  *    (roles pickle/state/meta, main = the `.pkl`), `X.json` with its typed twin `X.pkl` and its
  *    type manifest `X.json.types.json`.
  * 3. Group generations into series: ring buffers (`x.json`, `x.1.json`, `x.json.2.gz`), timestamped
  *    and numbered series (any run of digits: `ckpt_007`, `epoch=3-step=1200`), step directories.
- *    A series of one is a single checkpoint.
+ *    A series of one is a single checkpoint. Only the generation counter is abstracted: digits
+ *    that vary but are not the last counter (nor named epoch/step/iter/…) name the family, so
+ *    `run1_step_*.json` and `run2_step_*.json` are two families (see `splitByIdentity`).
  * 4. Give each temp leftover to the family it was going to replace, or a family of its own.
  *
  * Hidden directories are listed in `ignored` (the engine does not need to look inside them);
@@ -54,6 +56,8 @@ const TRIPLE_SUFFIXES = [
   { suffix: '.meta.json', role: 'meta' as const },
 ];
 const TYPES_SUFFIX = '.types.json';
+/** Names a lone directory may have and still be a generation: `step-120`, `checkpoint-500`, `global_step1000`, `epoch_3`, `ckpt-7`. */
+const CHECKPOINT_DIR = /^(?:checkpoint|ckpt|step|global[-_]?step|epoch|iter|iteration)s?[-_=]?\d+$/i;
 
 function member(path: string, role: MemberRole, entry: DirEntryInfo): MemberPlan {
   return { path, role, size: entry.size, mtimeMs: entry.mtimeMs };
@@ -266,6 +270,56 @@ function dirUnit(dir: DirEntryInfo, strays: MemberPlan[], ignored: string[]): Un
   };
 }
 
+/** Units whose names differ only in counters, before they are split into families. */
+interface Group {
+  kind: FamilyKind;
+  name: string;
+  /** What follows the stem in the family name: the extension, `.pkl` for triples, `/` for directories. */
+  suffix: string;
+  /** Whether the template abstracts every run of digits (a timestamp template keeps the other digits). */
+  numbered: boolean;
+  units: { unit: Unit; key: SortKey; stem: string }[];
+}
+
+/**
+ * A counter named as training progress (`epoch3`, `step=120`, `iter_7`): part of the order key even
+ * when it is not the last counter, so `model-epoch3-step120.pt` and `model-epoch4-step160.pt` are one
+ * series ordered by (epoch, step).
+ */
+const ORDER_WORD = /(?:epoch|step|iter|iteration|update|batch|round|generation)s?$|(?:^|[^a-z])(?:ep|it|gen)$/i;
+
+function isOrderCounter(literalBefore: string): boolean {
+  return ORDER_WORD.test(literalBefore.replace(/[-_=. ]+$/, ''));
+}
+
+/**
+ * Split a numbered group into families. The generation counter is the LAST counter whose value
+ * varies across the group; counters named as progress (see ORDER_WORD) are order keys too. Every
+ * other counter is part of the family's name: `run1_step_0003.json` and `run2_step_0003.json` are
+ * two jobs, never one job's generations, so a checkpoint of one is never offered as the other's
+ * fallback. Each family is named by its constant digits with only the order counters as `*`
+ * (`run1_step_*.json`, `model-epoch*-step*.pt`).
+ */
+function splitByIdentity(g: Group): Group[] {
+  if (!g.numbered) return [g];
+  const literals = g.units[0].stem.split(/\d+/);
+  const digits = g.units.map((u) => u.stem.match(/\d+/g) ?? []);
+  const n = literals.length - 1;
+  const varies = (i: number) => new Set(digits.map((ds) => ds[i])).size > 1;
+  let last = n - 1;
+  while (last > 0 && !varies(last)) last--;
+  const isOrder = (i: number) => i === last || isOrderCounter(literals[i]);
+  const parts = new Map<string, Group>();
+  g.units.forEach((u, k) => {
+    const ds = digits[k];
+    const name = literals.map((lit, i) => (i < n ? lit + (isOrder(i) ? '*' : ds[i]) : lit)).join('') + g.suffix;
+    const part = parts.get(name) ?? { ...g, name, units: [] };
+    part.units.push(u);
+    parts.set(name, part);
+  });
+  return [...parts.values()];
+}
+
 /** Group units into series. */
 function groupSeries(units: readonly Unit[]): Series[] {
   const series: Series[] = [];
@@ -304,7 +358,7 @@ function groupSeries(units: readonly Unit[]): Series[] {
   }
 
   // Timestamped and numbered series, step directories, three-file sets.
-  const groups = new Map<string, { kind: FamilyKind; name: string; units: { unit: Unit; key: SortKey }[] }>();
+  const groups = new Map<string, Group>();
   for (const u of units) {
     if (taken.has(u)) continue;
     const p = parseName(u.seriesName);
@@ -318,11 +372,11 @@ function groupSeries(units: readonly Unit[]): Series[] {
     const suffix = u.shape === 'dir' ? '/' : u.shape === 'triple' ? '.pkl' : p.ext;
     const groupKey = `${u.shape}|${t.kind}|${t.template}${suffix}`;
     const kind: FamilyKind = u.shape === 'dir' ? 'step-dirs' : u.shape === 'triple' ? 'triple' : t.kind;
-    const g = groups.get(groupKey) ?? { kind, name: `${t.template}${suffix}`, units: [] };
-    g.units.push({ unit: u, key: t.key });
+    const g = groups.get(groupKey) ?? { kind, name: `${t.template}${suffix}`, suffix, numbered: t.kind === 'numbered', units: [] };
+    g.units.push({ unit: u, key: t.key, stem });
     groups.set(groupKey, g);
   }
-  for (const g of groups.values()) {
+  for (const g of [...groups.values()].flatMap(splitByIdentity)) {
     if (g.units.length === 1 && g.kind !== 'step-dirs') {
       rest.push(g.units[0].unit);
       continue;
@@ -371,12 +425,25 @@ export function discoverFamilies(entries: readonly DirEntryInfo[]): DiscoveryRes
   // one beside full ones is kept as a generation too: a save that was interrupted right away.
   const dirStrays = new Map<string, MemberPlan[]>();
   const emptyDirs: DirEntryInfo[] = [];
+  // A directory is a generation only as one of a series of siblings differing only in a counter
+  // (`step-100/`, `step-200/`), or alone when named like a checkpoint directory (`checkpoint-500/`).
+  // Any other folder with a digit in its name (`protocol0_pkl/`, `data2024/`) is descended into.
+  const dirTemplateCounts = new Map<string, number>();
+  for (const d of dirs) {
+    const t = d.name.startsWith('.') ? null : seriesTemplate(d.name);
+    if (t) dirTemplateCounts.set(`${t.kind}|${t.template}`, (dirTemplateCounts.get(`${t.kind}|${t.template}`) ?? 0) + 1);
+  }
+  const isGenerationDir = (name: string): boolean => {
+    const t = seriesTemplate(name);
+    if (!t) return false;
+    return (dirTemplateCounts.get(`${t.kind}|${t.template}`) ?? 0) >= 2 || CHECKPOINT_DIR.test(name);
+  };
   for (const d of dirs) {
     if (d.name.startsWith('.')) {
       ignored.push(d.name);
       continue;
     }
-    if (!seriesTemplate(d.name)) continue;
+    if (!isGenerationDir(d.name)) continue;
     const strays: MemberPlan[] = [];
     const dirIgnored: string[] = [];
     const u = dirUnit(d, strays, dirIgnored);
