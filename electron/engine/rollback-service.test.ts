@@ -150,7 +150,9 @@ describe('rollback by id', () => {
     if (plan.diff.kind === 'summary') expect(plan.diff.changed + plan.diff.added + plan.diff.removed + plan.diff.typeChanged).toBeGreaterThan(0);
     expect(current.members).toHaveLength(3);
 
-    // Checkpoint Doctor flags these pickles (warnings), so the name must be typed.
+    // Both generations record schema 1.0: no schema warning, and the name is needed only if the
+    // target itself has findings.
+    expect(plan.warnings.map((w) => w.code)).not.toContain('schema_differs');
     expect(plan.risky).toBe(target.health !== 'healthy');
     expectOk(await engine.rollback.executeRollback({ token: plan.token, confirmation: { typedName: run.name } }));
     for (const m of ['pkl', 'state.json', 'meta.json']) expect(await sha256Of(join(root, `cp_002.${m}`))).toBe(written[`cp_001.${m}`]);

@@ -329,7 +329,7 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
         });
       }
       // A current file too broken to read has no schema to compare with; that is not a difference.
-      const schemaDiffers = current.schemaVersion !== target.schemaVersion && target.schemaVersion !== null ? current.schemaVersion !== null : current.schemaVersion !== null && current.healthy;
+      const schemaDiffers = current.schemaVersion !== target.schemaVersion && (current.schemaVersion !== null || current.healthy);
       if (schemaDiffers) {
         warnings.push({
           code: 'schema_differs',
