@@ -25,7 +25,8 @@ export async function decodeForJob(f: JobFile, maxBytes: number, purpose: string
 
 /** Decode bytes already read (the CLI reads its own files). */
 export async function decodeBytesForJob(file: string, bytes: Uint8Array, sha256: string, purpose: string): Promise<DecodedForJob> {
-  const decoded = await decodeFile(file, bytes);
+  // The scan already ran the integrity checks on this file; the job needs only the value.
+  const decoded = await decodeFile(file, bytes, { checks: false });
   if (decoded.result.kind === 'ok') return { kind: 'ok', value: decoded.result.value, format: decoded.format, sha256 };
   const why = decoded.result.findings.find((f) => f.severity === 'error') ?? decoded.result.findings[0];
   return {

@@ -122,6 +122,17 @@ describe('decodeFile', () => {
     expect(new TextDecoder().decode(d.decompressed ?? new Uint8Array()).startsWith('{"state"')).toBe(true);
   });
 
+  it('skips the integrity checks when asked (a diff or drift job), and runs them by default', async () => {
+    const code = `${ENVELOPE}\nrecord["checksum"] = "0" * 64\nout = json.dumps(record).encode()`;
+    const checked = await decodeFile('agent.json', py(code));
+    const lean = await decodeFile('agent.json', py(code), { checks: false });
+    expect(checked.result.kind).toBe('ok');
+    expect(checked.result.findings.length).toBeGreaterThan(0);
+    expect(lean.result.kind).toBe('ok');
+    expect(lean.result.findings).toEqual([]);
+    expect(lean.result.kind === 'ok' && checked.result.kind === 'ok' && lean.result.value).toEqual(checked.result.kind === 'ok' && checked.result.value);
+  });
+
   it('gives what could be decompressed of a cut-off stream, with the reason', async () => {
     const d = await decodeFile('agent.json.gz', py(`${ENVELOPE}\ndata = gzip.compress(json.dumps(record).encode() * 50)\nout = data[: len(data) // 2]`));
     expect(d.result.kind).toBe('corrupt');

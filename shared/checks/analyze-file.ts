@@ -133,8 +133,22 @@ export async function analyzeFile(path: string, bytes: Uint8Array, options?: Ana
   };
 }
 
+/** Options of {@link decodeFile}. */
+export interface DecodeFileOptions {
+  /**
+   * Run the integrity checks (envelope, embedded pickles) on the decoded value and add their
+   * findings; default true. A diff or drift job passes false: the scan already judged the file
+   * and the job needs only the value.
+   */
+  readonly checks?: boolean;
+}
+
 /** Decompress and decode one file for the value view; a file that cannot be decoded is `corrupt` with the reason. */
-export async function decodeFile(path: string, bytes: Uint8Array): Promise<{ format: string; decompressed: Uint8Array | null; result: DecodeResult }> {
+export async function decodeFile(
+  path: string,
+  bytes: Uint8Array,
+  options?: DecodeFileOptions,
+): Promise<{ format: string; decompressed: Uint8Array | null; result: DecodeResult }> {
   if (bytes.length === 0) return { format: 'unknown', decompressed: null, result: { kind: 'corrupt', findings: [emptyFinding(path, null)] } };
   const unwrapped = await unwrap(path, bytes);
   if (unwrapped.kind === 'failed') {
@@ -151,10 +165,10 @@ export async function decodeFile(path: string, bytes: Uint8Array): Promise<{ for
   if (result.kind !== 'ok') {
     return { format: formatName(reader, codec), decompressed, result: { ...result, findings: [...unwrapped.findings, ...result.findings] } };
   }
-  const checked = checkValue(result.value, path, reader);
+  const checked = options?.checks === false ? null : checkValue(result.value, path, reader);
   return {
     format: formatName(reader, codec),
     decompressed,
-    result: { kind: 'ok', value: result.value, findings: [...unwrapped.findings, ...result.findings, ...checked.findings] },
+    result: { kind: 'ok', value: result.value, findings: [...unwrapped.findings, ...result.findings, ...(checked ? checked.findings : [])] },
   };
 }

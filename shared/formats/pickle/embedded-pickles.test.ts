@@ -123,6 +123,28 @@ sys.stdout.buffer.write(pickle.dumps({'blob': blob, 'noise': lookalike}, protoco
     expect(found.map((e) => [e.pointer, e.findings.map((f) => f.code)])).toEqual([['/blob', ['pickle.unsafe_global']]]);
   });
 
+  it('finds a pickle in the args, state, items and entries of an object, and nothing in a cyclic tree without one', () => {
+    const b64 = python(`
+import pickle, base64, sys
+sys.stdout.write(base64.b64encode(pickle.dumps(['x'], protocol=2)).decode())
+`).toString();
+    const s: Value = { kind: 'str', value: b64 };
+    const k = (key: string): Value => ({ kind: 'str', value: key });
+    for (const [obj, pointer] of [
+      [{ kind: 'object', cls: 'm.C', args: [s] }, '/args/0'],
+      [{ kind: 'object', cls: 'm.C', state: s }, '/state'],
+      [{ kind: 'object', cls: 'm.C', items: [s] }, '/items/0'],
+      [{ kind: 'object', cls: 'm.C', entries: [{ key: k('e'), value: s }] }, '/entries/e'],
+    ] as const) {
+      expect(findEmbeddedPickles({ kind: 'dict', entries: [{ key: k('o'), value: obj as Value }] }, 'o.pkl').map((e) => e.pointer)).toEqual([`/o${pointer}`]);
+    }
+    // A dict key is not a value the walk visits, so a pickle-looking key is not judged.
+    expect(findEmbeddedPickles({ kind: 'dict', entries: [{ key: s, value: k('v') }] }, 'k.pkl')).toEqual([]);
+    const loop: ListValue = { kind: 'list', items: [{ kind: 'str', value: 'gAJ' }, { kind: 'bytes', value: new Uint8Array([0x81, 2, 0x2e]) }] };
+    loop.items.push(loop, { kind: 'dict', entries: [{ key: k('again'), value: loop }] });
+    expect(findEmbeddedPickles(loop, 'loop.pkl')).toEqual([]);
+  });
+
   it('walks a 100,000-deep value without overflowing the stack', () => {
     const b64 = python(`
 import pickle, base64, sys

@@ -95,8 +95,61 @@ interface Found {
  * findings carry.
  */
 export function findEmbeddedPickles(value: Value, file: string): EmbeddedPickle[] {
+  // Most values hold no pickle: rule that out without building a pointer per node.
+  if (!mayHoldPickle(value)) return [];
   const budget = { bytes: MAX_TOTAL_BYTES };
   return scan(value, file, 0, budget).map((e) => ({ pointer: e.pointer, decoded: e.decoded, findings: e.raw.map((f) => pinned(f, e.pointer)) }));
+}
+
+/** A str that could be base64 of a pickle (the cheap part of {@link pickleBytesOf}'s test). */
+function mayBeBase64Pickle(s: string): boolean {
+  if (s.length < MIN_CHARS || s.charCodeAt(0) !== 0x67 /* g */ || s.charCodeAt(1) !== 0x41 /* A */) return false;
+  const c = s.charCodeAt(2);
+  return c >= 0x49 /* I */ && c <= 0x58 /* X */;
+}
+
+/**
+ * True when some str or bytes node `walkValue` would visit might hold a pickle. Visits the same
+ * children as the walk (list, tuple and set items, dict entry values, an object's args, state,
+ * items and entry values) with a plain stack, each container once, and builds no pointers.
+ */
+function mayHoldPickle(root: Value): boolean {
+  const seen = new Set<Value>();
+  const stack: Value[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop() as Value;
+    switch (v.kind) {
+      case 'str':
+        if (mayBeBase64Pickle(v.value)) return true;
+        break;
+      case 'bytes':
+        if (v.value.length >= 3 && v.value[0] === 0x80) return true;
+        break;
+      case 'list':
+      case 'tuple':
+      case 'set':
+        if (seen.has(v)) break;
+        seen.add(v);
+        for (const item of v.items) stack.push(item);
+        break;
+      case 'dict':
+        if (seen.has(v)) break;
+        seen.add(v);
+        for (const entry of v.entries) stack.push(entry.value);
+        break;
+      case 'object':
+        if (seen.has(v)) break;
+        seen.add(v);
+        if (v.args) for (const item of v.args) stack.push(item);
+        if (v.state !== undefined) stack.push(v.state);
+        if (v.items) for (const item of v.items) stack.push(item);
+        if (v.entries) for (const entry of v.entries) stack.push(entry.value);
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
 function scan(value: Value, file: string, depth: number, budget: { bytes: number }): Found[] {
