@@ -11,6 +11,8 @@
  * - Nothing blocks the event loop on file contents: reading, hashing and decoding happen in the
  *   worker pool.
  * - Rescans are incremental: a file is read again only when its (size, mtime) changed.
+ * - A watcher's file change lists again only the directories it touched and judges again only
+ *   their families (`relistTree`); anything it cannot apply exactly lists the whole root.
  * - No input crashes it: unreadable folders and files, loops, vanished files and bugs in the
  *   checks become findings, root errors or notices.
  */
@@ -26,11 +28,11 @@ import type { Finding } from '../../shared/model/finding';
 import type { FamilySummary, GenerationSummary, RootState, ScanProgress, WorkspaceSnapshot } from '../../shared/model/workspace';
 import { EngineError, describeSystemError, isEngineError, systemErrorCode } from './engine-error';
 import { createGenerationViews } from './generation-views';
-import { listTree, type ListedDir } from './list-tree';
+import { listTree, relistTree, type ListedDir, type TreeState } from './list-tree';
 import { createRollbackService, quietPeriodFromEnv, type RollbackService } from './rollback-service';
 import { isInside, resolveInsideRoots, type RootRef } from './path-guard';
 import { DEFAULT_MAX_ANALYZE_BYTES } from './read-file';
-import { watchRoot, type RootWatcher } from './root-watcher';
+import { watchRoot, type RootChange, type RootWatcher } from './root-watcher';
 import { MAX_SCHEMA_VERSION_LENGTH, SettingsStore, loadSettings, pushRecent, type Settings } from './settings';
 import { WorkerJobError, createWorkerPool, type PoolStats } from './worker-pool';
 
@@ -127,6 +129,14 @@ interface RootEntry {
   expected: string | null;
   progress: ScanProgress | null;
   readonly cache: Map<string, CachedFile>;
+  /** The last listing, kept so a change lists again only the directories it touched. */
+  tree: TreeState | null;
+  /** Family summaries of the last scan, by directory (absolute), in listing order. */
+  familiesByDir: Map<string, FamilySummary[]>;
+  /** Directories the watcher reported changes in since the last scan began. */
+  readonly changedDirs: Set<string>;
+  /** The next scan lists the whole root (anything but a watcher's file change asks for it). */
+  full: boolean;
 }
 
 interface MemberTask {
@@ -337,9 +347,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
   };
 
-  const familiesOf = async (entry: RootEntry, dirs: readonly ListedDir[]): Promise<FamilySummary[]> => {
+  /**
+   * Judge the families of `dirs` (all listed directories) whose path is in `only` (every one when
+   * null); returns their summaries by directory.
+   */
+  const familiesOf = async (entry: RootEntry, dirs: readonly ListedDir[], only: ReadonlySet<string> | null): Promise<Map<string, FamilySummary[]>> => {
     const planned: { dir: ListedDir; plan: FamilyPlan; tasks: MemberTask[] }[] = [];
     for (const dir of dirs) {
+      if (only && !only.has(dir.abs)) continue;
       for (const plan of dir.discovery.families) {
         const members = [...plan.generations.flatMap((g) => g.members), ...plan.strays];
         const seen = new Set<string>();
@@ -373,8 +388,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       }),
     );
     // A file that disappeared mid-scan was rotated or deleted; the listing is stale, so look again.
-    if (vanished) entry.dirty = true;
+    if (vanished) {
+      entry.dirty = true;
+      entry.full = true;
+    }
     const live = new Set(all.map((t) => t.abs));
+    if (only) {
+      // Files of the directories not judged again stay cached.
+      for (const dir of dirs) {
+        if (only.has(dir.abs)) continue;
+        for (const plan of dir.discovery.families) {
+          for (const m of [...plan.generations.flatMap((g) => g.members), ...plan.strays]) live.add(join(dir.abs, m.path));
+        }
+      }
+    }
     for (const key of entry.cache.keys()) if (!live.has(key)) entry.cache.delete(key);
 
     const filesOf = planned.map(({ tasks }) => {
@@ -386,27 +413,34 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return files;
     });
     await views.addScanDrift(planned.map(({ dir, plan }, i) => ({ dir: dir.abs, plan, files: filesOf[i] })));
-    return planned.map(({ dir, plan }, i) => {
-      const files = filesOf[i];
-      const id = `${dir.abs}::${plan.name}`;
-      try {
-        return analyzeFamily({ id, name: plan.name, dir: dir.abs, root: entry.ref.path, plan, files }, analysisOf(entry));
-      } catch (error) {
-        return {
-          id,
-          name: plan.name,
-          dir: dir.abs,
-          root: entry.ref.path,
-          kind: plan.kind,
-          health: 'unknown',
-          generations: [],
-          currentId: null,
-          fallbackId: null,
-          verdict: `Checkpoint Doctor could not judge this family (${error instanceof Error ? error.message : String(error)}). Rescan to try again.`,
-          findings: [],
-        } satisfies FamilySummary;
-      }
+    const byDir = new Map<string, FamilySummary[]>();
+    for (const dir of dirs) if (!only || only.has(dir.abs)) byDir.set(dir.abs, []);
+    planned.forEach(({ dir, plan }, i) => {
+      byDir.get(dir.abs)!.push(judge(entry, dir, plan, filesOf[i]));
     });
+    return byDir;
+  };
+
+  /** Summarise one family from its files' analyses; a bug in the checks becomes an `unknown` family. */
+  const judge = (entry: RootEntry, dir: ListedDir, plan: FamilyPlan, files: Map<string, HashedFileAnalysis>): FamilySummary => {
+    const id = `${dir.abs}::${plan.name}`;
+    try {
+      return analyzeFamily({ id, name: plan.name, dir: dir.abs, root: entry.ref.path, plan, files }, analysisOf(entry));
+    } catch (error) {
+      return {
+        id,
+        name: plan.name,
+        dir: dir.abs,
+        root: entry.ref.path,
+        kind: plan.kind,
+        health: 'unknown',
+        generations: [],
+        currentId: null,
+        fallbackId: null,
+        verdict: `Checkpoint Doctor could not judge this family (${error instanceof Error ? error.message : String(error)}). Rescan to try again.`,
+        findings: [],
+      } satisfies FamilySummary;
+    }
   };
 
   const scanOnce = async (entry: RootEntry): Promise<void> => {
@@ -415,8 +449,29 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (entry.fresh) {
       entry.cache.clear();
       entry.fresh = false;
+      entry.full = true;
     }
-    const listing = await listTree(entry.ref, { discover: discoverFamilies, roots: roots.map((r) => r.ref) });
+    const listOptions = { discover: discoverFamilies, roots: roots.map((r) => r.ref) };
+    const changedDirs = [...entry.changedDirs];
+    entry.changedDirs.clear();
+    const wantFull = entry.full || changedDirs.length === 0 || !entry.tree || entry.state.status !== 'ready';
+    entry.full = false;
+    // A file change lists again only the directories it touched, when that gives exactly what a
+    // full listing would; otherwise (and on Rescan, root add, watcher errors) the whole root is listed.
+    const partial = wantFull || !entry.tree ? null : await relistTree(entry.tree, changedDirs, listOptions);
+    if (closed || !roots.includes(entry)) return;
+    if (partial) {
+      const judged = await familiesOf(entry, partial.dirs, partial.changed);
+      entry.progress = null;
+      if (closed || !roots.includes(entry)) return;
+      entry.tree = partial.state;
+      for (const [dir, families] of judged) entry.familiesByDir.set(dir, families);
+      publish(entry, partial.dirs, partial.problems);
+      return;
+    }
+    entry.tree = null;
+    entry.familiesByDir = new Map();
+    const listing = await listTree(entry.ref, listOptions);
     if (closed || !roots.includes(entry)) return;
     if (listing.kind !== 'ok') {
       entry.cache.clear();
@@ -430,11 +485,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await revive(entry);
       startWatcher(entry);
       entry.dirty = true;
+      entry.full = true;
     }
-    const families = await familiesOf(entry, listing.dirs);
+    const judged = await familiesOf(entry, listing.dirs, null);
     entry.progress = null;
     if (closed || !roots.includes(entry)) return;
-    const problems = listing.problems;
+    entry.tree = listing.state;
+    entry.familiesByDir = judged;
+    publish(entry, listing.dirs, listing.problems);
+  };
+
+  const publish = (entry: RootEntry, dirs: readonly ListedDir[], problems: readonly string[]): void => {
+    const families = dirs.flatMap((d) => entry.familiesByDir.get(d.abs) ?? []);
     entry.state = {
       path: entry.ref.path,
       status: 'ready',
@@ -445,9 +507,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     if (watchEnabled && !entry.watcher) startWatcher(entry);
   };
 
-  /** Scan `entry` now, or once more after the running scan when one is under way. */
-  const scan = (entry: RootEntry): Promise<void> => {
+  /**
+   * Scan `entry` now, or once more after the running scan when one is under way. With `change`
+   * (a watcher's file changes) only the directories it names are listed again; without, the whole root.
+   */
+  const scan = (entry: RootEntry, change?: RootChange | null): Promise<void> => {
     entry.dirty = true;
+    if (change) for (const dir of change.dirs) entry.changedDirs.add(dir);
+    else entry.full = true;
     if (entry.running) return entry.running;
     const run = (async () => {
       try {
@@ -478,8 +545,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     try {
       entry.watcher = watchRoot(entry.ref.path, {
         debounceMs: options.debounceMs,
-        onChange: () => void scan(entry),
-        onError: (message) => notice('warning', message),
+        onChange: (change) => void scan(entry, change),
+        onError: (message) => {
+          notice('warning', message);
+          // Changes may have been missed: list everything again.
+          void scan(entry);
+        },
       });
     } catch (error) {
       notice('warning', `Cannot watch ${entry.ref.path} for changes (${error instanceof Error ? error.message : String(error)}). Use Rescan to refresh.`);
@@ -497,6 +568,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       expected: savedExpected(path),
       progress: null,
       cache: new Map(),
+      tree: null,
+      familiesByDir: new Map(),
+      changedDirs: new Set(),
+      full: true,
     };
     roots.push(entry);
     changed();

@@ -3,7 +3,7 @@
  * `awaitWriteFinish` holds back add/change events until a file's size stops moving, so a
  * checkpoint being written is judged once it is complete rather than on every chunk.
  */
-import { sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { DEFAULT_MAX_DEPTH, IGNORED_NAMES } from './list-tree';
 
@@ -14,13 +14,24 @@ export interface RootWatcher {
 
 /** Options of `watchRoot`. */
 export interface WatchRootOptions {
-  /** Called (debounced) after changes settle. */
-  readonly onChange: () => void;
+  /**
+   * Called (debounced) after changes settle, with the directories whose entries changed, or null
+   * when the whole root must be listed again (a directory appeared or vanished, too many changes).
+   */
+  readonly onChange: (change: RootChange | null) => void;
   /** Called when the watcher itself fails (e.g. too many watched folders). */
   readonly onError: (message: string) => void;
   readonly debounceMs?: number;
   readonly maxDepth?: number;
 }
+
+/** Directories (absolute) in which files were added, changed or removed. */
+export interface RootChange {
+  readonly dirs: readonly string[];
+}
+
+/** Above this many changed directories in one batch, list the whole root. */
+const MAX_CHANGED_DIRS = 64;
 
 /** True when a path goes through a folder the scan ignores (`.ckpt-doctor`, `.git`, `node_modules`). */
 export function isIgnoredPath(path: string): boolean {
@@ -43,12 +54,19 @@ export function watchRoot(root: string, options: WatchRootOptions): RootWatcher 
     ignored: (path: string) => path !== root && isIgnoredPath(path.startsWith(root) ? path.slice(root.length) : path),
     awaitWriteFinish: { stabilityThreshold: 120, pollInterval: 30 },
   });
-  watcher.on('all', () => {
+  let dirs = new Set<string>();
+  let full = false;
+  watcher.on('all', (event: string, path: string) => {
     if (closed) return;
+    if ((event === 'add' || event === 'change' || event === 'unlink') && typeof path === 'string' && path !== root) dirs.add(dirname(path));
+    else full = true;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
-      if (!closed) options.onChange();
+      const change = full || dirs.size === 0 || dirs.size > MAX_CHANGED_DIRS ? null : { dirs: [...dirs] };
+      dirs = new Set();
+      full = false;
+      if (!closed) options.onChange(change);
     }, debounceMs);
   });
   watcher.on('error', (error: unknown) => {
