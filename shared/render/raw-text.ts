@@ -14,6 +14,7 @@
  * offsets past the cut are left out.
  */
 import type { TextLocation } from '../api/contract';
+import { utf8Sequence } from '../text/utf8-sequence';
 
 /** Options of {@link renderRaw}. */
 export interface RenderRawOptions {
@@ -99,7 +100,7 @@ export function renderRaw(
       i++;
       continue;
     }
-    const len = validSequence(bytes, i);
+    const len = utf8Sequence(bytes, i);
     if (len > 0) {
       mark(i + len);
       let cp: number;
@@ -131,33 +132,6 @@ export function renderRaw(
   }
   if (!truncated) mark(n + 1);
   return { text: out.finish(), truncated, locations };
-}
-
-/**
- * Length of the valid UTF-8 sequence at `i` (2–4), or minus the length of its maximal invalid
- * subpart (at least 1 byte) when it is not valid.
- */
-function validSequence(b: Uint8Array, i: number): number {
-  const c = b[i];
-  let len: number;
-  let lo = 0x80;
-  let hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) len = 2;
-  else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    if (c === 0xe0) lo = 0xa0;
-    else if (c === 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    if (c === 0xf0) lo = 0x90;
-    else if (c === 0xf4) hi = 0x8f;
-  } else return -1;
-  for (let k = 1; k < len; k++) {
-    if (i + k >= b.length) return -k;
-    const d = b[i + k];
-    if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return -k;
-  }
-  return len;
 }
 
 /** Accumulates UTF-16 units and turns them into a string in chunks. */

@@ -29,6 +29,7 @@ import { childPointer } from '../../model/json-pointer';
 import type { Finding, FindingCode } from '../../model/finding';
 import type { DictEntry, DictValue, IntValue, ListValue, StrValue, Value } from '../../model/value';
 import type { DecodeResult } from '../types';
+import { endsInsideSequence, utf8Sequence } from '../../text/utf8-sequence';
 
 /** Options for {@link parsePythonJson}. */
 export interface ParsePythonJsonOptions {
@@ -1021,31 +1022,12 @@ function wideEncoding(b: Uint8Array): string | null {
 
 /**
  * Length of the valid UTF-8 sequence at `i` (2–4), 0 when the bytes end in the middle of an
- * otherwise valid sequence, -1 when invalid. Strict as Python's decoder: no overlong forms, no
- * encoded surrogates, nothing past U+10FFFF.
+ * otherwise valid sequence, -1 when invalid.
  */
 function utf8SequenceLength(b: Uint8Array, i: number): number {
-  const n = b.length;
-  const c = b[i];
-  let len: number;
-  let lo = 0x80;
-  let hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) len = 2;
-  else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    if (c === 0xe0) lo = 0xa0;
-    else if (c === 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    if (c === 0xf0) lo = 0x90;
-    else if (c === 0xf4) hi = 0x8f;
-  } else return -1;
-  for (let k = 1; k < len; k++) {
-    if (i + k >= n) return 0;
-    const d = b[i + k];
-    if (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf) return -1;
-  }
-  return len;
+  const r = utf8Sequence(b, i);
+  if (r > 0) return r;
+  return endsInsideSequence(b, i, r) ? 0 : -1;
 }
 
 function hexValue(c: number): number {
