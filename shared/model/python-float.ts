@@ -6,6 +6,14 @@
  * spells the non-finite ones `NaN`, `Infinity`, `-Infinity`.
  */
 export function pythonFloatRepr(x: number): string {
+  // Fast path: between 1e-4 and 1e16 both languages write the same shortest digits in fixed
+  // notation (JavaScript switches to exponent form only below 1e-6 or from 1e21 on), and Python
+  // adds `.0` to a whole number. Most floats in a checkpoint land here.
+  const abs = x < 0 ? -x : x;
+  if (abs >= 1e-4 && abs < 1e16) {
+    const s = String(x);
+    return s.indexOf('.') === -1 ? `${s}.0` : s;
+  }
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
