@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Value } from '../../model/value';
 import { pythonRepr } from '../../render/python-repr';
 import { parsePythonJson } from './parse-python-json';
-import { PythonJsonDumpsError, compareCodePoints, pythonJsonDumps, type PythonJsonDumpsOptions } from './python-dumps';
+import { PythonJsonDumpsError, compareCodePoints, pythonJsonDumps, pythonJsonDumpsTo, type PythonJsonDumpsOptions } from './python-dumps';
 
 /** The option sets exercised, as Python keyword arguments and as ours. */
 const OPTION_SETS: { py: string; ts: PythonJsonDumpsOptions }[] = [
@@ -154,5 +154,45 @@ sys.stdout.write(json.dumps(docs))
     // Shared but not circular is fine, as in Python.
     const shared: Value = { kind: 'list', items: [{ kind: 'int', text: '1' }] };
     expect(pythonJsonDumps({ kind: 'list', items: [shared, shared] })).toBe('[[1], [1]]');
+  });
+
+  it('raises at the first entry Python cannot write, whether its key or its value', () => {
+    const date: Value = { kind: 'typed', type: 'datetime.date', repr: 'datetime.date(2026, 1, 1)', str: '2026-01-01' };
+    const pair: Value = { kind: 'tuple', items: [{ kind: 'int', text: '1' }, { kind: 'int', text: '2' }] };
+    const values: Value[] = [
+      { kind: 'dict', entries: [{ key: { kind: 'str', value: 'a' }, value: date }, { key: pair, value: { kind: 'int', text: '1' } }] },
+      { kind: 'dict', entries: [{ key: pair, value: date }, { key: { kind: 'str', value: 'a' }, value: date }] },
+    ];
+    const expected = pythonOutputs("[{'a': datetime.date(2026, 1, 1), (1, 2): 1}, {(1, 2): datetime.date(2026, 1, 1), 'a': datetime.date(2026, 1, 1)}]");
+    values.forEach((v, i) => OPTION_SETS.forEach((o, j) => expect(ours(v, o.ts), `value ${i} with ${o.py || 'defaults'}`).toBe(expected[i][j])));
+  });
+
+  it('streams exactly the same text in chunks that never split a surrogate pair (pythonJsonDumpsTo)', () => {
+    const str = (value: string): Value => ({ kind: 'str', value });
+    const astral = '😀a\ud800b🎉\udfffé';
+    const value: Value = {
+      kind: 'dict',
+      entries: [
+        { key: str('😀'), value: { kind: 'list', items: Array.from({ length: 50 }, (_, i) => str(astral.slice(i % astral.length))) } },
+        { key: str('n'), value: { kind: 'float', value: 0.1, text: '0.1' } },
+        { key: str('end\ud83d'), value: str('\ud83d') },
+      ],
+    };
+    for (const o of OPTION_SETS) {
+      const whole = pythonJsonDumps(value, o.ts);
+      for (const size of [1, 2, 3, 7, 64, 1 << 16]) {
+        const chunks: string[] = [];
+        pythonJsonDumpsTo(value, o.ts, (c) => void chunks.push(c), size);
+        expect(chunks.join(''), `${o.py} in chunks of ${size}`).toBe(whole);
+        if (size === 1 << 16) expect(chunks).toHaveLength(1);
+        for (let k = 0; k + 1 < chunks.length; k++) {
+          const last = chunks[k].charCodeAt(chunks[k].length - 1);
+          const first = chunks[k + 1].charCodeAt(0);
+          expect(last >= 0xd800 && last <= 0xdbff && first >= 0xdc00 && first <= 0xdfff, `pair split after chunk ${k} (${o.py}, ${size})`).toBe(false);
+        }
+        // Only what is needed is held back: a chunk is never empty.
+        expect(chunks.every((c) => c.length > 0)).toBe(true);
+      }
+    }
   });
 });

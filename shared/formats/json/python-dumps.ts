@@ -50,10 +50,36 @@ export class PythonJsonDumpsError extends Error {
   }
 }
 
-type Work = string | { readonly value: Value; readonly level: number } | { readonly leave: object };
+/** One open list, tuple or dict of the walk: its children and the next one to write. */
+interface Frame {
+  readonly node: object;
+  /** List or tuple items; null for a dict. */
+  readonly items: readonly Value[] | null;
+  /** Dict entries (sorted when `sortKeys`); null for a list. */
+  readonly entries: readonly DictEntry[] | null;
+  readonly count: number;
+  readonly level: number;
+  next: number;
+}
+
+/** The default size of the chunks {@link pythonJsonDumpsTo} hands out, in UTF-16 units. */
+export const DUMPS_CHUNK_CHARS = 1 << 16;
 
 /** `json.dumps(value, …)` as CPython writes it. */
 export function pythonJsonDumps(value: Value, options?: PythonJsonDumpsOptions): string {
+  const parts: string[] = [];
+  pythonJsonDumpsTo(value, options, (chunk) => void parts.push(chunk));
+  return parts.join('');
+}
+
+/**
+ * `json.dumps(value, …)` handed to `write` in chunks of about `chunkChars` UTF-16 units instead of
+ * one string, so a 100 MB state can be hashed as it is written without ever holding its text. The
+ * chunks joined are exactly {@link pythonJsonDumps}'s result, and no chunk ends between the two
+ * halves of a surrogate pair, so a consumer that encodes each chunk as UTF-8 gets the bytes of the
+ * whole. Throws `PythonJsonDumpsError` where Python raises (after writing the chunks before it).
+ */
+export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions | undefined, write: (chunk: string) => void, chunkChars: number = DUMPS_CHUNK_CHARS): void {
   const indent = options?.indent ?? null;
   const indentUnit = indent === null ? null : ' '.repeat(Math.max(0, indent));
   const [itemSep, keySep] = options?.separators ?? (indent === null ? [', ', ': '] : [',', ': ']);
@@ -61,76 +87,99 @@ export function pythonJsonDumps(value: Value, options?: PythonJsonDumpsOptions):
   const sortKeys = options?.sortKeys ?? false;
   const defaultStr = options?.defaultStr ?? false;
   const quote = ensureAscii ? quoteAscii : quoteUnicode;
+  const limit = Math.max(1, chunkChars);
 
-  const out: string[] = [];
+  // Pieces are appended to `buf` (V8 keeps it as a rope) and handed out once it is long enough.
+  let buf = '';
+  const flush = (): void => {
+    const last = buf.charCodeAt(buf.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      // Keep a high surrogate with the low one that may follow in the next piece.
+      if (buf.length > 1) write(buf.slice(0, -1));
+      buf = buf.slice(-1);
+    } else {
+      write(buf);
+      buf = '';
+    }
+  };
+  const lineBreak = (level: number): string => `\n${(indentUnit as string).repeat(level)}`;
+
   const active = new Set<object>();
-  const work: Work[] = [{ value, level: 0 }];
-  while (work.length > 0) {
-    const w = work.pop() as Work;
-    if (typeof w === 'string') {
-      out.push(w);
-      continue;
-    }
-    if ('leave' in w) {
-      active.delete(w.leave);
-      continue;
-    }
-    const v = w.value;
-    const level = w.level;
+  const stack: Frame[] = [];
+  // Write one value: a leaf whole, a non-empty container's opening (its frame writes the rest).
+  const writeValue = (v: Value, level: number): void => {
     switch (v.kind) {
       case 'str':
-        out.push(quote(v.value));
-        break;
+        buf += quote(v.value);
+        return;
       case 'null':
-        out.push('null');
-        break;
+        buf += 'null';
+        return;
       case 'bool':
-        out.push(v.value ? 'true' : 'false');
-        break;
+        buf += v.value ? 'true' : 'false';
+        return;
       case 'int':
-        out.push(v.text);
-        break;
+        buf += v.text;
+        return;
       case 'float':
-        out.push(pythonJsonFloat(v.value));
-        break;
+        buf += pythonJsonFloat(v.value);
+        return;
       case 'list':
       case 'tuple':
       case 'dict': {
         const isDict = v.kind === 'dict';
         const count = isDict ? v.entries.length : v.items.length;
         if (count === 0) {
-          out.push(isDict ? '{}' : '[]');
-          break;
+          buf += isDict ? '{}' : '[]';
+          return;
         }
         if (active.has(v)) throw new PythonJsonDumpsError('ValueError', 'Circular reference detected');
         active.add(v);
-        const inner = indentUnit === null ? null : `\n${indentUnit.repeat(level + 1)}`;
-        const sep = inner === null ? itemSep : itemSep + inner;
-        const seq: Work[] = [isDict ? '{' : '['];
-        if (inner !== null) seq.push(inner);
-        if (isDict) {
-          const entries = sortKeys ? sortedEntries(v.entries) : v.entries;
-          entries.forEach((e, i) => {
-            if (i > 0) seq.push(sep);
-            seq.push(quote(dictKeyText(e.key)) + keySep, { value: e.value, level: level + 1 });
-          });
-        } else {
-          v.items.forEach((item, i) => {
-            if (i > 0) seq.push(sep);
-            seq.push({ value: item, level: level + 1 });
-          });
-        }
-        if (indentUnit !== null) seq.push(`\n${indentUnit.repeat(level)}`);
-        seq.push(isDict ? '}' : ']', { leave: v });
-        for (let i = seq.length - 1; i >= 0; i--) work.push(seq[i]);
-        break;
+        buf += isDict ? '{' : '[';
+        if (indentUnit !== null) buf += lineBreak(level + 1);
+        stack.push({
+          node: v,
+          items: isDict ? null : v.items,
+          entries: isDict ? (sortKeys ? sortedEntries(v.entries) : v.entries) : null,
+          count,
+          level,
+          next: 0,
+        });
+        return;
       }
       default:
         if (!defaultStr) throw new PythonJsonDumpsError('TypeError', `Object of type ${pythonTypeName(v)} is not JSON serializable`);
-        out.push(quote(pythonStr(v)));
+        buf += quote(pythonStr(v));
     }
+  };
+
+  writeValue(value, 0);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.next === top.count) {
+      stack.pop();
+      active.delete(top.node);
+      if (indentUnit !== null) buf += lineBreak(top.level);
+      buf += top.entries === null ? ']' : '}';
+    } else {
+      const i = top.next++;
+      if (i > 0) {
+        buf += itemSep;
+        if (indentUnit !== null) buf += lineBreak(top.level + 1);
+      }
+      if (top.entries !== null) {
+        // As CPython: each key is converted (or refused) just before its value is written.
+        const e = top.entries[i];
+        buf += quote(dictKeyText(e.key));
+        buf += keySep;
+        writeValue(e.value, top.level + 1);
+      } else {
+        writeValue((top.items as readonly Value[])[i], top.level + 1);
+      }
+    }
+    if (buf.length >= limit) flush();
   }
-  return out.join('');
+  if (buf.length > 0) write(buf);
 }
 
 /** How `json.dumps` turns a dict key into the key string it writes. */
