@@ -7,6 +7,7 @@
 import { decodeFile } from '../../shared/checks/analyze-file';
 import { renderCanonical } from '../../shared/render/canonical-json';
 import { renderRaw } from '../../shared/render/raw-text';
+import { nodeSha256 } from './node-sha256';
 import { readAndHash, readHead } from './read-file';
 import { formatFromName, megabytes } from './run-job';
 import type { ReadJob, ReadReply } from './worker-protocol';
@@ -30,7 +31,7 @@ export async function runRead(job: ReadJob): Promise<ReadReply> {
       findings: [],
     };
   }
-  const decoded = await decodeFile(job.file, outcome.bytes);
+  const decoded = await decodeFile(job.file, outcome.bytes, { sha256: nodeSha256 });
   if (decoded.result.kind === 'ok') {
     const pointers = new Set([...job.pointers, ...decoded.result.findings.flatMap((f) => (f.pointer !== undefined ? [f.pointer] : []))]);
     const rendered = renderCanonical(decoded.result.value, { indent: 2, maxChars: job.maxChars, locate: [...pointers] });

@@ -5,6 +5,7 @@
 import { analyzeFile } from '../../shared/checks/analyze-file';
 import type { FileAnalysis } from '../../shared/checks/types';
 import type { Finding } from '../../shared/model/finding';
+import { nodeSha256 } from './node-sha256';
 import { readAndHash } from './read-file';
 import type { AnalyzeJob, AnalyzeReply, DiffReply, DriftReply, ReadReply, WorkerJob } from './worker-protocol';
 
@@ -51,7 +52,7 @@ export async function runAnalyze(job: AnalyzeJob): Promise<AnalyzeReply> {
       },
     ]);
   } else {
-    analysis = await analyzeFile(job.file, outcome.bytes, job.options);
+    analysis = await analyzeFile(job.file, outcome.bytes, { ...job.options, sha256: nodeSha256 });
   }
   if (!outcome.stable) {
     analysis = {

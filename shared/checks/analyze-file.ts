@@ -14,6 +14,7 @@ import type { Codec } from '../formats/compression/types';
 import { findEmbeddedPickles } from '../formats/pickle/embedded-pickles';
 import { detectReader } from '../formats/registry';
 import type { DecodeResult, FormatReader } from '../formats/types';
+import type { Sha256Factory } from '../hash/sha256';
 import type { Finding } from '../model/finding';
 import type { Value } from '../model/value';
 import { countContainers } from './count-containers';
@@ -79,14 +80,31 @@ function topLevelVersion(value: Value): string | null {
   return null;
 }
 
+/** What the checks run with, as opposed to what they judge: here, the SHA-256 implementation. */
+export interface CheckTools {
+  /**
+   * Makes the hashers that recompute envelope checksums (default: the pure-TypeScript one). Node
+   * callers pass `node:crypto`'s; results are the same.
+   */
+  readonly sha256?: Sha256Factory;
+}
+
+/** Options of {@link analyzeFile}. */
+export interface AnalyzeFileOptions extends AnalysisOptions, CheckTools {}
+
 /** Envelope, embedded-pickle and schema-version checks on a decoded value. */
-function checkValue(value: Value, path: string, reader: FormatReader): { findings: Finding[]; envelope: EnvelopeInfo | null; schemaVersion: string | null } {
+function checkValue(
+  value: Value,
+  path: string,
+  reader: FormatReader,
+  tools: CheckTools | undefined,
+): { findings: Finding[]; envelope: EnvelopeInfo | null; schemaVersion: string | null } {
   const findings: Finding[] = [];
   let envelope: EnvelopeInfo | null = null;
   let schemaVersion: string | null = null;
   if (reader.id === 'json') {
     // The expected version is compared by the family check, which knows which member carries it.
-    const env = checkEnvelope(value, path);
+    const env = checkEnvelope(value, path, tools?.sha256 ? { sha256: tools.sha256 } : undefined);
     envelope = env.info;
     schemaVersion = env.schemaVersion;
     findings.push(...env.findings);
@@ -98,8 +116,7 @@ function checkValue(value: Value, path: string, reader: FormatReader): { finding
 }
 
 /** Analyse one file; every finding carries `file` = `path`. Never throws on bad input. */
-export async function analyzeFile(path: string, bytes: Uint8Array, options?: AnalysisOptions): Promise<FileAnalysis> {
-  void options;
+export async function analyzeFile(path: string, bytes: Uint8Array, options?: AnalyzeFileOptions): Promise<FileAnalysis> {
   const base = { path, size: bytes.length, schemaVersion: null, envelope: null, containers: {} };
   if (bytes.length === 0) return { ...base, format: 'unknown', decoded: false, findings: [emptyFinding(path, null)] };
 
@@ -119,7 +136,7 @@ export async function analyzeFile(path: string, bytes: Uint8Array, options?: Ana
   if (result.kind !== 'ok') {
     return { ...base, format: formatName(reader, codec), decoded: false, findings };
   }
-  const checked = checkValue(result.value, path, reader);
+  const checked = checkValue(result.value, path, reader, options);
   findings.push(...checked.findings);
   return {
     path,
@@ -134,7 +151,7 @@ export async function analyzeFile(path: string, bytes: Uint8Array, options?: Ana
 }
 
 /** Options of {@link decodeFile}. */
-export interface DecodeFileOptions {
+export interface DecodeFileOptions extends CheckTools {
   /**
    * Run the integrity checks (envelope, embedded pickles) on the decoded value and add their
    * findings; default true. A diff or drift job passes false: the scan already judged the file
@@ -165,7 +182,7 @@ export async function decodeFile(
   if (result.kind !== 'ok') {
     return { format: formatName(reader, codec), decompressed, result: { ...result, findings: [...unwrapped.findings, ...result.findings] } };
   }
-  const checked = options?.checks === false ? null : checkValue(result.value, path, reader);
+  const checked = options?.checks === false ? null : checkValue(result.value, path, reader, options);
   return {
     format: formatName(reader, codec),
     decompressed,

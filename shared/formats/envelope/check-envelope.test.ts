@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Sha256Factory } from '../../hash/sha256';
 import type { Value } from '../../model/value';
 import { parsePythonJson } from '../json/parse-python-json';
 import { checkEnvelope } from './check-envelope';
@@ -41,7 +43,7 @@ RICH = {
 `;
 
 function pyEnvelopes(body: string): { text: Buffer; loaderAccepts: boolean }[] {
-  const out = execFileSync('python3', ['-c', `${WRITER}\ndocs = []\n${body}\nsys.stdout.write(json.dumps([[d, loader_accepts(d)] for d in docs]))`]).toString();
+  const out = execFileSync('python3', ['-c', `${WRITER}\ndocs = []\n${body}\nsys.stdout.write(json.dumps([[d, loader_accepts(d)] for d in docs]))`], { maxBuffer: 1 << 28 }).toString();
   return (JSON.parse(out) as [string, boolean][]).map(([d, ok]) => ({ text: Buffer.from(d, 'utf-8'), loaderAccepts: ok }));
 }
 
@@ -191,5 +193,39 @@ e = envelope(RICH); e["checksum"] = None; docs.append(json.dumps(e, default=str)
       expect(r.info).toBeNull();
       expect(r.findings).toEqual([]);
     }
+  });
+
+  it('streams the dumps into an injected hasher (as the engine passes node:crypto) with the same verdicts', () => {
+    const docs = pyEnvelopes(`
+big = {"rows": [{"i": i, "x": i / 7, "name": "r%d é 😀" % i} for i in range(12000)], "meta": RICH}
+docs.append(json.dumps(envelope(big), default=str))
+docs.append(json.dumps(envelope(big, compact=True), default=str))
+e = envelope(big); e["state"]["rows"][-1]["i"] = -1; docs.append(json.dumps(e, default=str))
+docs.append(json.dumps(envelope({"by_step": {10: "ten", 9: "nine"}})))
+`);
+    let hashers = 0;
+    let updates = 0;
+    const injected: Sha256Factory = () => {
+      hashers++;
+      const h = createHash('sha256');
+      return {
+        update: (data) => {
+          updates++;
+          h.update(data);
+        },
+        hex: () => h.digest('hex'),
+      };
+    };
+    for (const doc of docs) {
+      const value = decode(doc.text);
+      hashers = 0;
+      updates = 0;
+      const withNode = checkEnvelope(value, 'x.json', { sha256: injected });
+      expect(withNode).toEqual(checkEnvelope(value, 'x.json'));
+      expect(hashers).toBeGreaterThan(0);
+      // A state of about 1 MB of text reaches the hasher in many chunks, never as one string.
+      if (doc.text.length > 500_000) expect(updates).toBeGreaterThan(hashers * 4);
+    }
+    expect(docs.map((d) => checkEnvelope(decode(d.text), 'x.json', { sha256: injected }).info?.checksum)).toEqual(['ok', 'ok', 'mismatch', 'mismatch']);
   });
 });

@@ -26,18 +26,23 @@
  * set, a different or missing one is `envelope.schema_mismatch` (the seed's loader raises there).
  */
 import type { EnvelopeInfo } from '../../checks/types';
-import { sha256Hex } from '../../hash/sha256';
+import { createSha256, type Sha256Factory } from '../../hash/sha256';
 import type { Finding, Severity } from '../../model/finding';
 import { childPointer } from '../../model/json-pointer';
 import type { DictValue, Value } from '../../model/value';
 import { walkValue } from '../../model/walk-value';
 import { pythonRepr } from '../../render/python-repr';
-import { PythonJsonDumpsError, pythonJsonDumps } from '../json/python-dumps';
+import { PythonJsonDumpsError, pythonJsonDumpsTo, type PythonJsonDumpsOptions } from '../json/python-dumps';
 
 /** Options of {@link checkEnvelope}. */
 export interface CheckEnvelopeOptions {
   /** The schema version the person expects; null or absent means "do not check". */
   readonly expectedSchemaVersion?: string | null;
+  /**
+   * Makes the SHA-256 hashers the checksum is recomputed with; default the pure-TypeScript one.
+   * The engine passes `node:crypto`'s, which is about fifteen times faster on a large state.
+   */
+  readonly sha256?: Sha256Factory;
 }
 
 /** What {@link checkEnvelope} found. */
@@ -99,7 +104,7 @@ export function checkEnvelope(value: Value, file: string, options?: CheckEnvelop
   let convention: EnvelopeInfo['convention'];
   const hasChecksum = checksumValue !== undefined && checksumValue.kind !== 'null';
   if (hasChecksum) {
-    const verdict = verifyChecksum(state, checksumValue);
+    const verdict = verifyChecksum(state, checksumValue, options?.sha256 ?? createSha256);
     if (verdict.kind === 'ok') {
       checksum = 'ok';
       convention = verdict.convention;
@@ -129,7 +134,20 @@ type ChecksumVerdict =
   | { readonly kind: 'ok'; readonly convention: 'default' | 'compact' }
   | { readonly kind: 'mismatch'; readonly message: string; readonly convention?: 'default' | 'compact' };
 
-function verifyChecksum(state: Value, stored: Value): ChecksumVerdict {
+/**
+ * sha256 of `json.dumps(value, …)`, the text streamed into the hasher chunk by chunk: a 100 MB
+ * state is never held as one string.
+ */
+function dumpsSha256(value: Value, options: PythonJsonDumpsOptions, sha256: Sha256Factory): string {
+  const hasher = sha256();
+  pythonJsonDumpsTo(value, options, (chunk) => hasher.update(chunk));
+  return hasher.hex();
+}
+
+const DEFAULT_DUMPS: PythonJsonDumpsOptions = { sortKeys: true, defaultStr: true };
+const COMPACT_DUMPS: PythonJsonDumpsOptions = { sortKeys: true, defaultStr: true, separators: [',', ':'] };
+
+function verifyChecksum(state: Value, stored: Value, sha256: Sha256Factory): ChecksumVerdict {
   const what = 'json.dumps(state, sort_keys=True, default=str)';
   if (stored.kind !== 'str') {
     return {
@@ -142,16 +160,16 @@ function verifyChecksum(state: Value, stored: Value): ChecksumVerdict {
   let compactHex: string | null = null;
   let intKeyed: string | null = null;
   try {
-    defaultHex = sha256Hex(pythonJsonDumps(state, { sortKeys: true, defaultStr: true }));
+    defaultHex = dumpsSha256(state, DEFAULT_DUMPS, sha256);
     if (defaultHex === storedHex) return { kind: 'ok', convention: 'default' };
-    compactHex = sha256Hex(pythonJsonDumps(state, { sortKeys: true, defaultStr: true, separators: [',', ':'] }));
+    compactHex = dumpsSha256(state, COMPACT_DUMPS, sha256);
     if (compactHex === storedHex) return { kind: 'ok', convention: 'compact' };
     intKeyed = firstIntKeyedDict(state);
     if (intKeyed !== null) {
       const asInts = withIntKeys(state);
       let convention: 'default' | 'compact' | null = null;
-      if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true })) === storedHex) convention = 'default';
-      else if (sha256Hex(pythonJsonDumps(asInts, { sortKeys: true, defaultStr: true, separators: [',', ':'] })) === storedHex) convention = 'compact';
+      if (dumpsSha256(asInts, DEFAULT_DUMPS, sha256) === storedHex) convention = 'default';
+      else if (dumpsSha256(asInts, COMPACT_DUMPS, sha256) === storedHex) convention = 'compact';
       if (convention !== null) {
         return {
           kind: 'mismatch',
