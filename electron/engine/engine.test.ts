@@ -115,6 +115,64 @@ describe('engine scanning', () => {
     expect(engine.stats().analyze).toBe(before + 1);
   });
 
+  it('judges a checkpoint another process writes slowly in place only once it is complete', async () => {
+    writeNumbered(root, 3);
+    const engine = await createEngine({ settingsPath, host: 'serve', roots: [root], watch: true });
+    engines.push(engine);
+    await waitFor(engine, (s) => mainPaths(s).length === 3 && s.progress === null);
+    await engine.whenIdle();
+    const shown: boolean[] = [];
+    engine.onEvent((e) => {
+      const g = e.type === 'snapshot' ? familyWith(e.snapshot, 'ckpt_003.json')?.generations.find((x) => x.mainPath === 'ckpt_003.json') : undefined;
+      if (g) shown.push(g.healthy);
+    });
+    const text = JSON.stringify({ schema_version: 1, step: 3, items: Array.from({ length: 3000 }, (_, i) => i) });
+    // About half a second of writing, a few milliseconds between flushed chunks, no rename.
+    await pythonChild(
+      [
+        'import sys, time',
+        'path, text = sys.argv[1], sys.argv[2]',
+        'step = -(-len(text) // 80)',
+        'with open(path, "w") as f:',
+        '    for i in range(0, len(text), step):',
+        '        f.write(text[i:i + step]); f.flush()',
+        '        time.sleep(0.004)',
+      ].join('\n'),
+      join(root, 'ckpt_003.json'),
+      text,
+    );
+    const done = await waitFor(engine, (s) => familyWith(s, 'ckpt_003.json')?.generations.find((g) => g.mainPath === 'ckpt_003.json')?.size === text.length);
+    const family = familyWith(done, 'ckpt_003.json')!;
+    expect(family.generations.find((g) => g.mainPath === 'ckpt_003.json')).toMatchObject({ healthy: true, current: true });
+    expect(family.health).toBe('healthy');
+    // It was never shown cut short (json.truncated) while the writer was still writing.
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((healthy) => healthy)).toBe(true);
+  });
+
+  it('sends the snapshot that ends a scan at once, and at most about ten a second while it runs', async () => {
+    writeNumbered(root, 150);
+    const seen: { version: number; progress: boolean }[] = [];
+    const engine = await createEngine({ settingsPath, host: 'serve', roots: [], watch: false });
+    engines.push(engine);
+    engine.onEvent((e) => {
+      if (e.type === 'snapshot') seen.push({ version: e.snapshot.version, progress: e.snapshot.progress !== null });
+    });
+    const started = Date.now();
+    expect(await engine.addRoot(root)).toEqual({ kind: 'ok' });
+    await engine.whenIdle();
+    const elapsed = Date.now() - started;
+    // When the scan is over its final state has already been sent, not left to a timer.
+    expect(seen.at(-1)).toEqual({ version: engine.getSnapshot().version, progress: false });
+    // 150 progress steps, yet snapshots stayed throttled: the leading one, one per 100 ms, the final one.
+    expect(seen.some((x) => x.progress)).toBe(true);
+    expect(seen.length).toBeLessThanOrEqual(3 + Math.ceil(elapsed / 100));
+    const count = seen.length;
+    await engine.rescan();
+    expect(seen.length).toBeGreaterThan(count);
+    expect(seen.at(-1)).toEqual({ version: engine.getSnapshot().version, progress: false });
+  });
+
   it('reports progress while scanning and ends with no progress', async () => {
     writeNumbered(root, 6);
     const seen: (WorkspaceSnapshot['progress'])[] = [];

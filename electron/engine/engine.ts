@@ -57,7 +57,7 @@ export interface EngineOptions {
   readonly maxAnalyzeBytes?: number;
   /** Cap on the text `readGeneration` returns (default 5 M characters). */
   readonly maxTextChars?: number;
-  /** Quiet time after a file-system event before rescanning (default 100 ms). */
+  /** Quiet time after a file-system event before rescanning (default 25 ms, `DEFAULT_DEBOUNCE_MS`). */
   readonly debounceMs?: number;
   /** Options of the file checks (expected schema version). */
   readonly analysis?: AnalysisOptions;
@@ -106,6 +106,11 @@ export interface Engine {
   /** Stop watchers and workers. */
   close(): Promise<void>;
 }
+
+/** While changes keep coming, listeners get a snapshot at most this often (the final state of a scan is not held back). */
+const SNAPSHOT_INTERVAL_MS = 100;
+/** Changes made within this long of each other go out in one snapshot. */
+const SNAPSHOT_COALESCE_MS = 10;
 
 /** Default cap on rendered text: big enough to read, small enough for an editor to stay fluid. */
 export const DEFAULT_MAX_TEXT_CHARS = 5_000_000;
@@ -218,6 +223,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   let settings: Settings = { roots: [], recent: [] };
   let version = 0;
   let lastEmit = 0;
+  /** The version the last snapshot sent carried. */
+  let emittedVersion = -1;
   let emitTimer: NodeJS.Timeout | null = null;
   let closed = false;
 
@@ -289,18 +296,30 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
 
   const emitNow = (): void => {
+    if (emitTimer) clearTimeout(emitTimer);
     emitTimer = null;
     if (closed) return;
     lastEmit = Date.now();
+    emittedVersion = version;
     broadcast({ type: 'snapshot', snapshot: buildSnapshot() });
   };
 
-  /** Record a change; listeners hear about it at most ten times a second. */
+  /**
+   * Record a change. Listeners hear about it on the leading edge (after `SNAPSHOT_COALESCE_MS`, so
+   * changes made together go out together), then at most every `SNAPSHOT_INTERVAL_MS` while
+   * changes keep coming (a scan's progress, a burst of writes): the trailing edge carries the latest.
+   */
   const changed = (): void => {
     version++;
     if (emitTimer || closed) return;
-    const wait = Math.max(10, 100 - (Date.now() - lastEmit));
+    const wait = Math.max(SNAPSHOT_COALESCE_MS, SNAPSHOT_INTERVAL_MS - (Date.now() - lastEmit));
     emitTimer = setTimeout(emitNow, wait);
+  };
+
+  /** The state a scan ended with (nothing more queued) goes out at once, never waiting out the throttle. */
+  const settled = (): void => {
+    if (closed || emittedVersion === version) return;
+    emitNow();
   };
 
   const save = async (): Promise<void> => {
@@ -532,6 +551,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
             notice('error', entry.state.error!);
           }
         }
+        settled();
       } finally {
         entry.running = null;
       }
