@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/api/contract';
@@ -112,6 +112,32 @@ describe('engine scanning', () => {
       return g !== undefined && g.sha256 !== oldSha;
     });
     await engine.whenIdle();
+    expect(engine.stats().analyze).toBe(before + 1);
+  });
+
+  it('forgets the analysis of a deleted file, so a new file of the same size and time is read again', async () => {
+    writeNumbered(root, 3);
+    const path = join(root, 'ckpt_001.json');
+    const when = Math.floor(Date.now() / 1000) - 50;
+    await utimes(path, when, when);
+    const engine = await start();
+    await waitFor(engine, (s) => mainPaths(s).length === 3 && s.progress === null);
+    await engine.whenIdle();
+    const before = engine.stats().analyze;
+    const text = await readFile(path, 'utf8');
+    const oldSha = familyWith(engine.getSnapshot(), 'ckpt_001.json')!.generations.find((g) => g.mainPath === 'ckpt_001.json')!.sha256;
+    await unlink(path);
+    await waitFor(engine, (s) => !mainPaths(s).includes('ckpt_001.json'));
+    await engine.whenIdle();
+    // Same length, same mtime, other bytes: only a forgotten analysis makes the engine read it again.
+    const other = text.replace('[0, 1]', '[0, 7]');
+    expect(other).not.toBe(text);
+    expect(other.length).toBe(text.length);
+    await writeFile(path, other);
+    await utimes(path, when, when);
+    const back = await waitFor(engine, (s) => mainPaths(s).includes('ckpt_001.json') && s.progress === null);
+    await engine.whenIdle();
+    expect(familyWith(back, 'ckpt_001.json')!.generations.find((g) => g.mainPath === 'ckpt_001.json')!.sha256).not.toBe(oldSha);
     expect(engine.stats().analyze).toBe(before + 1);
   });
 

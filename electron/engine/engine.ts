@@ -138,6 +138,8 @@ interface RootEntry {
   tree: TreeState | null;
   /** Family summaries of the last scan, by directory (absolute), in listing order. */
   familiesByDir: Map<string, FamilySummary[]>;
+  /** The member files (absolute, the keys of `cache`) of each judged directory's families. */
+  readonly membersByDir: Map<string, readonly string[]>;
   /** Directories the watcher reported changes in since the last scan began. */
   readonly changedDirs: Set<string>;
   /** The next scan lists the whole root (anything but a watcher's file change asks for it). */
@@ -411,17 +413,25 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       entry.dirty = true;
       entry.full = true;
     }
+    // Forget the analyses of files no longer in any family. Files of the directories not judged
+    // again stay cached, so only the judged directories' previous members are looked at.
     const live = new Set(all.map((t) => t.abs));
-    if (only) {
-      // Files of the directories not judged again stay cached.
-      for (const dir of dirs) {
-        if (only.has(dir.abs)) continue;
-        for (const plan of dir.discovery.families) {
-          for (const m of [...plan.generations.flatMap((g) => g.members), ...plan.strays]) live.add(join(dir.abs, m.path));
-        }
-      }
+    const membersOf = new Map<string, string[]>();
+    for (const { dir, tasks } of planned) {
+      const list = membersOf.get(dir.abs);
+      if (list) list.push(...tasks.map((t) => t.abs));
+      else membersOf.set(dir.abs, tasks.map((t) => t.abs));
     }
-    for (const key of entry.cache.keys()) if (!live.has(key)) entry.cache.delete(key);
+    if (only) {
+      for (const dir of only) {
+        for (const key of entry.membersByDir.get(dir) ?? []) if (!live.has(key)) entry.cache.delete(key);
+        entry.membersByDir.set(dir, membersOf.get(dir) ?? []);
+      }
+    } else {
+      for (const key of entry.cache.keys()) if (!live.has(key)) entry.cache.delete(key);
+      entry.membersByDir.clear();
+      for (const [dir, keys] of membersOf) entry.membersByDir.set(dir, keys);
+    }
 
     const filesOf = planned.map(({ tasks }) => {
       const files = new Map<string, HashedFileAnalysis>();
@@ -590,6 +600,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       cache: new Map(),
       tree: null,
       familiesByDir: new Map(),
+      membersByDir: new Map(),
       changedDirs: new Set(),
       full: true,
     };
