@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DirEntryInfo, DiscoveryResult } from '../../shared/discovery/types';
-import { listTree } from './list-tree';
+import { listTree, relistTree } from './list-tree';
 import type { RootRef } from './path-guard';
 
 /** A stand-in grouping for these listing tests only: each file is a family; `step-*` folders are consumed. */
@@ -81,6 +81,34 @@ describe('listTree', () => {
     if (listing.kind !== 'ok') throw new Error(listing.kind);
     expect(listing.dirs.map((d) => d.rel)).toEqual(['', 'a', 'a/b']);
     expect(listing.problems.join(' ')).toMatch(/more than 2 levels/);
+  });
+
+  it('applies a file change by reading one folder again, handing discovery the same children for untouched folders', async () => {
+    await mkdir(join(root.path, 'a'));
+    await mkdir(join(root.path, 'b'));
+    await writeFile(join(root.path, 'a', 'x.json'), '{}');
+    await writeFile(join(root.path, 'b', 'y.json'), '{}');
+    const calls: (readonly DirEntryInfo[])[] = [];
+    const spy = (entries: readonly DirEntryInfo[]): DiscoveryResult => {
+      calls.push(entries);
+      return discover(entries);
+    };
+    const rootInput = () => calls.find((c) => c.some((e) => e.name === 'a'))!;
+    const children = (entries: readonly DirEntryInfo[], name: string) => entries.find((e) => e.name === name)!.children;
+    const listing = await listTree(root, { discover: spy, roots: [root] });
+    if (listing.kind !== 'ok') throw new Error(listing.kind);
+    const before = rootInput();
+    await writeFile(join(root.path, 'a', 'z.json'), '{}');
+    calls.length = 0;
+    const relisted = await relistTree(listing.state, [join(root.path, 'a')], { discover: spy, roots: [root] });
+    expect(relisted).not.toBeNull();
+    expect(relisted!.changed).toEqual(new Set([root.path, join(root.path, 'a')]));
+    expect(calls).toHaveLength(2);
+    expect(children(rootInput(), 'b')).toBe(children(before, 'b'));
+    expect(children(rootInput(), 'a')!.map((c) => c.name)).toEqual(['x.json', 'z.json']);
+    const full = await listTree(root, { discover, roots: [root] });
+    if (full.kind !== 'ok') throw new Error(full.kind);
+    expect(relisted!.dirs).toEqual(full.dirs);
   });
 
   it('says when the root is missing or is a file', async () => {

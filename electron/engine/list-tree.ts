@@ -135,6 +135,21 @@ function toInfo(entry: ResolvedEntry, children?: readonly DirEntryInfo[]): DirEn
   return children ? { ...base, children } : base;
 }
 
+/**
+ * The children infos of one read, made once per read: a folder whose parent is listed again
+ * (a file changed beside it) hands discovery the same arrays as before instead of new copies.
+ */
+const childInfos = new WeakMap<readonly ResolvedEntry[], readonly DirEntryInfo[]>();
+
+function childInfosOf(children: readonly ResolvedEntry[]): readonly DirEntryInfo[] {
+  let infos = childInfos.get(children);
+  if (!infos) {
+    infos = children.map((c) => toInfo(c));
+    childInfos.set(children, infos);
+  }
+  return infos;
+}
+
 /** A directory's entries with one level of children for each sub-directory, from reads already made. */
 function infosOf(entries: readonly ResolvedEntry[], reads: ReadonlyMap<string, DirRead>): { infos: DirEntryInfo[]; dirs: ResolvedEntry[] } {
   const infos: DirEntryInfo[] = [];
@@ -146,7 +161,7 @@ function infosOf(entries: readonly ResolvedEntry[], reads: ReadonlyMap<string, D
     }
     const children = reads.get(e.abs)?.entries;
     if (!children) continue;
-    infos.push(toInfo(e, children.map((c) => toInfo(c))));
+    infos.push(toInfo(e, childInfosOf(children)));
     dirs.push(e);
   }
   return { infos, dirs };
@@ -289,6 +304,26 @@ export async function relistTree(prev: TreeState, changedDirs: readonly string[]
     const before = prev.reads.get(unique[i])?.entries ?? [];
     if (fresh[i].entries.some((e) => e.link) || !sameDirs(before, fresh[i].entries)) return null;
     reads.set(unique[i], fresh[i]);
+  }
+  // A folder's own mtime moves with its entries: refresh it in its parent's read as well (unless
+  // the parent was read again anyway), as a full listing would show it.
+  const reread = new Set(unique);
+  for (const dir of unique) {
+    const parent = dirname(dir);
+    const parentRead = reads.get(parent);
+    if (dir === prev.root.path || reread.has(parent) || !parentRead?.entries) continue;
+    const at = parentRead.entries.findIndex((e) => e.kind === 'dir' && e.abs === dir);
+    if (at < 0) continue;
+    let stats: Stats;
+    try {
+      stats = await fs.stat(dir);
+    } catch {
+      return null;
+    }
+    if (!stats.isDirectory()) return null;
+    const entries = [...parentRead.entries];
+    entries[at] = { ...entries[at], stats };
+    reads.set(parent, { entries, problems: parentRead.problems });
   }
   const dirs = [...prev.dirs];
   for (const abs of affected) {
