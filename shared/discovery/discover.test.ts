@@ -301,6 +301,23 @@ describe('discoverFamilies', () => {
     const names = result.families.map((fam) => fam.name);
     expect(new Set(names).size).toBe(names.length);
   });
+
+  it('answers the same for sub-folders holding families of their own when handed them again, and sees them change', () => {
+    const run1 = [f('ckpt_000.json'), f('ckpt_001.json'), f('ckpt_002.json')];
+    const run2 = [f('ckpt_000.json'), f('ckpt_001.json')];
+    const notes = f('notes.json');
+    const entries = [d('run_001', run1, 1), d('run_002', run2, 2), notes];
+    const first = discoverFamilies(entries);
+    expect(first.consumedDirs).toEqual([]);
+    // The same children arrays again (a listing whose folders did not change): the same answer,
+    // and the same as for equal children in new arrays.
+    expect(discoverFamilies(entries)).toEqual(first);
+    expect(discoverFamilies([d('run_001', [...run1], 1), d('run_002', [...run2], 2), notes])).toEqual(first);
+    // run_001 now holds one checkpoint: it is a generation of the parent, whatever was seen before.
+    const changed = discoverFamilies([d('run_001', [f('model.pkl')]), d('run_002', run2)]);
+    expect(changed.consumedDirs).toEqual(['run_001']);
+    expect(shape(changed).flatMap((fam) => fam.gens)).toContain('run_001/model.pkl');
+  });
 });
 
 /**

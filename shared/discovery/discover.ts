@@ -410,6 +410,15 @@ function toPlan(s: Series): FamilyPlan {
   return { name: s.name, kind: s.kind, generations, strays };
 }
 
+/**
+ * Sub-directories already found to hold a whole family of their own, by their children array and
+ * name. `dirUnit` depends on nothing else, and such a folder adds nothing to its parent's result,
+ * so when a listing hands the same (immutable) children array again — the folder did not change,
+ * a file beside it did — its files are not bound and grouped again. Listing a parent of many such
+ * folders after one file changed then costs one folder's grouping, not all of them.
+ */
+const familyDirs = new WeakMap<readonly DirEntryInfo[], Set<string>>();
+
 /** Group the entries of one directory into families (ring buffers, numbered series, triples, …). */
 export function discoverFamilies(entries: readonly DirEntryInfo[]): DiscoveryResult {
   const ignored: string[] = [];
@@ -444,10 +453,18 @@ export function discoverFamilies(entries: readonly DirEntryInfo[]): DiscoveryRes
       continue;
     }
     if (!isGenerationDir(d.name)) continue;
+    if (d.children && familyDirs.get(d.children)?.has(d.name)) continue;
     const strays: MemberPlan[] = [];
     const dirIgnored: string[] = [];
     const u = dirUnit(d, strays, dirIgnored);
-    if (u === 'family') continue;
+    if (u === 'family') {
+      if (d.children) {
+        const names = familyDirs.get(d.children);
+        if (names) names.add(d.name);
+        else familyDirs.set(d.children, new Set([d.name]));
+      }
+      continue;
+    }
     if (u) {
       units.push(u);
       dirStrays.set(d.name, strays);
