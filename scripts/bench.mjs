@@ -301,8 +301,8 @@ const cases = {
     row('scan', `new generation → findings, p95 of ${args.writes} writes`, median(o.map((x) => x.p95)), '', NaN, { kind: 'max', value: 300 }, 'ms', {
       detail:
         `max ${fmtMs(median(o.map((x) => x.max)))}, ${o.reduce((n, x) => n + x.timeouts, 0)} writes not seen within 10 s; ` +
-        `write → rescan's first snapshot p50 ${fmtMs(median(o.map((x) => x.toRescanP50)))} (watcher settle + debounce + full listing ${fmtMs(median(o.map((x) => x.relistMs)))} + emit throttle), ` +
-        `then → verdict p50 ${fmtMs(median(o.map((x) => x.rescanToVerdictP50)))}`,
+        `${median(o.map((x) => x.withProgress ?? NaN))} of ${args.writes} rescans sent a progress snapshot before the verdict (write → it p50 ${fmtMs(median(o.map((x) => x.toRescanP50)))}, ` +
+        `then → verdict p50 ${fmtMs(median(o.map((x) => x.rescanToVerdictP50)))}); one full listing of the root alone ${fmtMs(median(o.map((x) => x.relistMs)))} (a write lists only its own folder again)`,
     });
     row('scan', 'engine peak RSS (main + workers)', median(o.map((x) => x.maxRssKb / 1024)), 'python3 loop peak RSS', median(r.python.map((x) => x.maxRssKb / 1024)), null, 'MB');
   },

@@ -135,7 +135,8 @@ async function scan(root: string, writes: number): Promise<void> {
 
   const targets = families.filter((f) => f.kind === 'numbered' && f.name.startsWith('job-'));
   if (targets.length === 0 && writes > 0) fail('no numbered JSON family to write to');
-  // How long one listing of the whole root takes: every rescan starts with one.
+  // How long one listing of the whole root takes (Rescan, a folder added or removed); a written file
+  // lists only its own folder again.
   const relist: number[] = [];
   for (let k = 0; k < 3; k++) {
     const tl = performance.now();
@@ -143,7 +144,8 @@ async function scan(root: string, writes: number): Promise<void> {
     relist.push(performance.now() - tl);
   }
   const latencies: number[] = [];
-  // Write → first snapshot of the rescan (watcher + debounce + listing), and from there to the verdict.
+  // Write → the rescan's progress snapshot and from there to the verdict, for the rescans that send
+  // one first (a quick rescan sends only its final snapshot).
   const toRescan: number[] = [];
   const rescanToVerdict: number[] = [];
   const written: string[] = [];
@@ -203,6 +205,7 @@ async function scan(root: string, writes: number): Promise<void> {
     p95: quantile(sorted, 0.95),
     max: sorted[sorted.length - 1] ?? NaN,
     relistMs: [...relist].sort((a, b) => a - b)[1],
+    withProgress: toRescan.length,
     toRescanP50: quantile([...toRescan].sort((a, b) => a - b), 0.5),
     rescanToVerdictP50: quantile([...rescanToVerdict].sort((a, b) => a - b), 0.5),
   });
