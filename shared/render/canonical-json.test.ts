@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePythonJson } from '../formats/json/parse-python-json';
 import type { ListValue, Value } from '../model/value';
 import { walkValue } from '../model/walk-value';
+import { dict, float, int, list, listOf, object, str, tuple } from '../diff/value-builders';
 import { renderCanonical } from './canonical-json';
 
 function py(script: string): string {
@@ -127,6 +128,32 @@ sys.stdout.write(pretty(doc))
     }
     expect(r.locations['pointer:/phase_outputs/lit_result/paper_corpus/10.1~1x']).toEqual({ line: 7, column: 9 });
     expect(lines[6]).toBe('        "10.1/x": {');
+  });
+
+  it('locates nodes under non-str keys, objects and shared nodes by the pointers walkValue gives them', () => {
+    const shared = list(int(7));
+    const value = dict(
+      [int(1), tuple(str('a'), float(0.5))],
+      [tuple(int(1), int(2)), shared],
+      ['obj', object('pkg.Model', dict(['w', listOf([float(1.5), shared])]), [str('x/y~z')])],
+    );
+    const pointers: string[] = [];
+    walkValue(value, { enter: (e) => void pointers.push(e.pointer) });
+    expect(pointers).toContain('/obj/state/w/1');
+    const r = renderCanonical(value, { locate: pointers });
+    expect(Object.keys(r.locations).sort()).toEqual(pointers.map((p) => `pointer:${p}`).sort());
+    const lines = r.text.split('\n');
+    const at = (p: string) => {
+      const loc = r.locations[`pointer:${p}`];
+      return lines[loc.line - 1].slice(loc.column - 1);
+    };
+    expect(at('/1/1')).toBe('0.5');
+    expect(at('/obj/args/0')).toBe('"x/y~z"');
+    const ref = r.locations['pointer:/obj/state/w/1'];
+    expect(at('/obj/state/w/1')).toBe('{');
+    expect(lines[ref.line].trim()).toBe(`"$ref": "/(1, 2)"`);
+    // Only the asked-for pointers are reported.
+    expect(Object.keys(renderCanonical(value, { locate: ['/obj/state/w/0', '/nope/0'] }).locations)).toEqual(['pointer:/obj/state/w/0']);
   });
 
   it('stops cleanly at maxChars, at a line break, and drops locations past the cut', () => {

@@ -27,6 +27,7 @@
 import type { TextLocation } from '../api/contract';
 import { pythonJsonFloat } from '../model/python-float';
 import type { Value } from '../model/value';
+import { parsePointer } from '../model/json-pointer';
 import { walkValue, type WalkEntry } from '../model/walk-value';
 
 /** Options of {@link renderCanonical}. */
@@ -52,13 +53,39 @@ const TAG_KEYS = new Set(['$tuple', '$set', '$frozenset', '$bytes', '$bytearray'
 /** Render a value as canonical, tagged, pretty-printed JSON text. */
 export function renderCanonical(value: Value, options?: RenderCanonicalOptions): RenderedText {
   const em = new Emitter(Math.max(0, options?.indent ?? 2), options?.maxChars ?? Infinity);
-  const locate = options?.locate && options.locate.length > 0 ? new Set(options.locate) : null;
+  const locate = options?.locate && options.locate.length > 0 ? pointerTrie(options.locate) : null;
   const found: Located = new Map();
   renderValue(em, value, 0, locate, found);
   const { text, truncated } = em.finish();
   const locations: Record<string, TextLocation> = {};
   for (const [key, at] of found) if (at.offset < text.length || !truncated) locations[key] = { line: at.line, column: at.column };
   return { text, truncated, locations };
+}
+
+/**
+ * The pointers to locate as a tree of their tokens, so the walk follows it token by token and never
+ * builds the pointer of a node with nothing to locate beneath it (building one per node cost more
+ * than the rendering itself on a 50 MB value).
+ */
+interface PointerTrie {
+  /** The pointer ending here, when one does. */
+  pointer: string | null;
+  readonly children: Map<string, PointerTrie>;
+}
+
+function pointerTrie(pointers: readonly string[]): PointerTrie {
+  const root: PointerTrie = { pointer: null, children: new Map() };
+  for (const pointer of pointers) {
+    if (pointer !== '' && !pointer.startsWith('/')) continue; // not a pointer: it names nothing
+    let at = root;
+    for (const token of parsePointer(pointer)) {
+      let next = at.children.get(token);
+      if (next === undefined) at.children.set(token, (next = { pointer: null, children: new Map() }));
+      at = next;
+    }
+    at.pointer = pointer;
+  }
+  return root;
 }
 
 /** Where located nodes start, with their character offset so a cut can drop the lost ones. */
@@ -75,8 +102,10 @@ interface Layout {
   readonly close: () => void;
 }
 
-function renderValue(em: Emitter, root: Value, baseLevel: number, locate: Set<string> | null, locations: Located): void {
+function renderValue(em: Emitter, root: Value, baseLevel: number, locate: PointerTrie | null, locations: Located): void {
   const layouts: Layout[] = [];
+  // The trie node of each depth on the current path (null: nothing to locate below it).
+  const trieAt: (PointerTrie | null)[] = [];
   walkValue(root, {
     enter: (e) => {
       if (em.stopped) return 'stop';
@@ -87,7 +116,12 @@ function renderValue(em: Emitter, root: Value, baseLevel: number, locate: Set<st
         em.newline(parent.childLevel);
         level = parent.childLevel;
       }
-      if (locate !== null && locate.has(e.pointer)) locations.set(`pointer:${e.pointer}`, { line: em.line, column: em.column, offset: em.length });
+      if (locate !== null) {
+        const up = e.depth === 0 ? locate : trieAt[e.depth - 1];
+        const here = up === null ? null : e.depth === 0 ? locate : (up.children.get(e.token) ?? null);
+        trieAt[e.depth] = here;
+        if (here !== null && here.pointer !== null) locations.set(`pointer:${here.pointer}`, { line: em.line, column: em.column, offset: em.length });
+      }
       if (parent !== null) {
         if (parent.mode === 'members') em.token(`${JSON.stringify(e.token)}: `);
         else if (parent.mode === 'pairs') {
