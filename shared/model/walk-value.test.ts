@@ -153,4 +153,31 @@ describe('walkValue', () => {
     ]).toEqual(expected);
     expect(keyToken(str('plain/key'))).toBe('plain/key');
   });
+
+  it('builds pointers only when read, and gives the same ones read during the walk, after it, or in any order', () => {
+    const shared: ListValue = { kind: 'list', items: [str('s')] };
+    const root: Value = {
+      kind: 'dict',
+      entries: [
+        { key: str('a/b'), value: { kind: 'list', items: [shared, { kind: 'dict', entries: [{ key: int('7'), value: shared }] }] } },
+        { key: str('m~n'), value: { kind: 'tuple', items: [int('1'), shared] } },
+      ],
+    };
+    const eager = collect(root);
+    const kept: WalkEntry[] = [];
+    walkValue(root, { enter: (e) => void kept.push(e) });
+    // Deepest first, so each pointer is built from ancestors that were never asked for theirs.
+    const late = kept
+      .map((e, i) => ({ e, i }))
+      .reverse()
+      .map(({ e, i }) => ({ i, row: e.refTo === undefined ? { pointer: e.pointer, depth: e.depth, kind: e.value.kind } : { pointer: e.pointer, depth: e.depth, kind: e.value.kind, refTo: e.refTo } }))
+      .sort((x, y) => x.i - y.i)
+      .map((x) => x.row);
+    expect(late).toEqual(eager);
+    expect(eager.filter((e) => e.refTo !== undefined).map((e) => [e.pointer, e.refTo])).toEqual([
+      ['/a~1b/1/7', '/a~1b/0'],
+      ['/m~0n/1', '/a~1b/0'],
+    ]);
+    expect(kept.map((e) => e.token)).toEqual(['', 'a/b', '0', '0', '1', '7', 'm~n', '0', '1']);
+  });
 });

@@ -7,6 +7,8 @@
  * - Containers (list, tuple, set, dict) and objects are visited once. Pickles share nodes through
  *   the memo and may be cyclic; a node met again is reported with `refTo` = the pointer where it was
  *   first seen and is not expanded, which keeps a billion-laughs pickle linear.
+ * - Pointers and tokens cost nothing until read: an entry builds its own (from its parent's) the
+ *   first time a visitor asks, so a walk that reports few nodes builds few strings.
  * - Pointer tokens: a dict's str keys as they are (RFC 6901-escaped); list, tuple and set items by
  *   index; other dict keys by their Python repr (`1`, `(1, 2)`, `True`). An object node walks like
  *   a dict with two children: `args` (a list of its constructor arguments, when it has any) and
@@ -46,7 +48,7 @@ export interface WalkVisitor {
 }
 
 interface Frame {
-  readonly entry: WalkEntry;
+  readonly entry: Entry;
   readonly value: Value;
   /** Only objects need a made-up child list; other containers are indexed in place. */
   readonly objectChildren: readonly Child[] | null;
@@ -60,27 +62,80 @@ interface Child {
 }
 
 /**
+ * A visited node. Its token and pointer are computed on first read (and kept), from the parent's
+ * pointer, so a walk that never asks for a pointer — most nodes of most walks — builds none; the
+ * answers are the ones an eager walk would give, whenever they are read.
+ */
+class Entry implements WalkEntry {
+  /** The first visit of the same node, when this is a repeat (see `refTo`). */
+  first: Entry | undefined = undefined;
+  private cachedPointer: string | undefined;
+  private cachedToken: string | undefined;
+
+  constructor(
+    readonly value: Value,
+    readonly depth: number,
+    readonly index: number,
+    readonly key: Value | undefined,
+    readonly parent: Value | null,
+    /** The parent's entry; null for the root. */
+    private readonly up: Entry | null,
+  ) {
+    if (up === null) {
+      this.cachedPointer = '';
+      this.cachedToken = '';
+    }
+  }
+
+  get token(): string {
+    if (this.cachedToken === undefined) this.cachedToken = this.key === undefined ? String(this.index) : keyToken(this.key);
+    return this.cachedToken;
+  }
+
+  get pointer(): string {
+    if (this.cachedPointer !== undefined) return this.cachedPointer;
+    // Up to the nearest ancestor that knows its pointer (the root does), then down, keeping each:
+    // no recursion, so a 100k-deep node works.
+    const chain: Entry[] = [this];
+    let at = this.up as Entry; // the root knows its pointer, so this one has a parent
+    while (at.cachedPointer === undefined) {
+      chain.push(at);
+      at = at.up as Entry;
+    }
+    let pointer = at.cachedPointer;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      pointer = childPointer(pointer, chain[i].token);
+      chain[i].cachedPointer = pointer;
+    }
+    return pointer;
+  }
+
+  get refTo(): string | undefined {
+    return this.first === undefined ? undefined : this.first.pointer;
+  }
+}
+
+/**
  * Walk `root` depth first, calling `enter` before a node's children and `leave` after them.
  * Returns false when a callback stopped the walk.
  */
 export function walkValue(root: Value, visitor: WalkVisitor): boolean {
-  const seen = new Map<object, string>();
+  const seen = new Map<object, Entry>();
   const stack: Frame[] = [];
   const { enter, leave } = visitor;
 
   // Enter one node; returns false to stop. Pushes a frame when its children should be visited.
-  const visit = (entry: WalkEntry): boolean => {
-    const v = entry.value;
+  const visit = (e: Entry): boolean => {
+    const v = e.value;
     const shareable = isShareable(v);
-    let e = entry;
     if (shareable) {
       const first = seen.get(v);
-      if (first !== undefined) e = { ...entry, refTo: first };
-      else seen.set(v, entry.pointer);
+      if (first !== undefined) e.first = first;
+      else seen.set(v, e);
     }
     const control = enter ? enter(e) : undefined;
     if (control === 'stop') return false;
-    if (shareable && e.refTo === undefined && control !== 'skip') {
+    if (shareable && e.first === undefined && control !== 'skip') {
       const objectChildren = v.kind === 'object' ? membersOf(v) : null;
       const count = objectChildren ? objectChildren.length : childCount(v);
       stack.push({ entry: e, value: v, objectChildren, count, next: 0 });
@@ -89,7 +144,7 @@ export function walkValue(root: Value, visitor: WalkVisitor): boolean {
     return !(leave && leave(e) === 'stop');
   };
 
-  if (!visit({ value: root, pointer: '', depth: 0, index: -1, token: '', parent: null })) return false;
+  if (!visit(new Entry(root, 0, -1, undefined, null, null))) return false;
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     if (top.next >= top.count) {
@@ -98,13 +153,20 @@ export function walkValue(root: Value, visitor: WalkVisitor): boolean {
       continue;
     }
     const i = top.next++;
-    const child = childAt(top, i);
-    const token = child.key === undefined ? String(i) : keyToken(child.key);
-    const entry: WalkEntry =
-      child.key === undefined
-        ? { value: child.value, pointer: childPointer(top.entry.pointer, token), depth: top.entry.depth + 1, index: i, token, parent: top.value }
-        : { value: child.value, pointer: childPointer(top.entry.pointer, token), depth: top.entry.depth + 1, index: i, token, parent: top.value, key: child.key };
-    if (!visit(entry)) return false;
+    const v = top.value;
+    let child: Value;
+    let key: Value | undefined;
+    if (top.objectChildren !== null) {
+      child = top.objectChildren[i].value;
+      key = top.objectChildren[i].key;
+    } else if (v.kind === 'dict') {
+      child = v.entries[i].value;
+      key = v.entries[i].key;
+    } else {
+      child = (v as { items: Value[] }).items[i];
+      key = undefined;
+    }
+    if (!visit(new Entry(child, top.entry.depth + 1, i, key, v, top.entry))) return false;
   }
   return true;
 }
@@ -133,11 +195,12 @@ function childCount(v: Value): number {
   return 0;
 }
 
-function childAt(frame: Frame, i: number): Child {
-  if (frame.objectChildren) return frame.objectChildren[i];
-  const v = frame.value;
-  if (v.kind === 'dict') return v.entries[i];
-  return { value: (v as { items: Value[] }).items[i] };
+/**
+ * The children an object node walks as, in walk order: `args` (a list view made for the walk),
+ * `state`, `items` (a list view), `entries` (a dict view), each when present.
+ */
+export function objectMembers(v: ObjectValue): { readonly key: Value; readonly value: Value }[] {
+  return membersOf(v) as { readonly key: Value; readonly value: Value }[];
 }
 
 /** An object walks as `{args: [...], state: ...}`; the args list is a view made for the walk. */
