@@ -17,7 +17,7 @@ import type { DecodeResult, FormatReader } from '../formats/types';
 import type { Sha256Factory } from '../hash/sha256';
 import type { Finding } from '../model/finding';
 import type { Value } from '../model/value';
-import { countContainers } from './count-containers';
+import { CONTAINER_LIMITS, countContainers } from './count-containers';
 import type { AnalysisOptions, EnvelopeInfo, FileAnalysis } from './types';
 
 const COMPRESSION_SUFFIX = /\.(gz|gzip|xz|bz2|zst|zstd|lz4)$/i;
@@ -146,7 +146,8 @@ export async function analyzeFile(path: string, bytes: Uint8Array, options?: Ana
     findings,
     schemaVersion: checked.schemaVersion,
     envelope: checked.envelope,
-    containers: countContainers(result.value),
+    // A JSON tree shares no container, which lets the count skip what cannot reach its result.
+    containers: countContainers(result.value, CONTAINER_LIMITS, { unshared: reader.id === 'json' }),
   };
 }
 
