@@ -156,6 +156,17 @@ sys.stdout.write(json.dumps(docs))
     expect(pythonJsonDumps({ kind: 'list', items: [shared, shared] })).toBe('[[1], [1]]');
   });
 
+  it('writes dicts that share a key sequence alike, and tells apart ones that only look alike', () => {
+    const doc = JSON.stringify([
+      { b: 1, a: 2 }, { a: 3, b: 4 }, { b: 5, a: 6 }, { b: 7, c: 8 }, { b: { b: 1, a: 2 }, a: [{ a: 0, b: 9 }, { b: 1, a: 2 }] },
+      { '10': 1, '9': 2 }, { '9': 1, '10': 2 }, { 'é': 1, e: 2 }, { e: 1, 'é': 2 }, { '😀': 1, '\ue000': 2 }, {},
+    ]);
+    const expected = pythonOutputs(`[json.loads(${JSON.stringify(doc)})]`)[0];
+    const parsed = parsePythonJson(new TextEncoder().encode(doc), 'shapes.json');
+    if (parsed.kind !== 'ok') throw new Error('fixture did not parse');
+    OPTION_SETS.forEach((o, j) => expect(ours(parsed.value, o.ts), o.py || 'defaults').toBe(expected[j]));
+  });
+
   it('raises at the first entry Python cannot write, whether its key or its value', () => {
     const date: Value = { kind: 'typed', type: 'datetime.date', repr: 'datetime.date(2026, 1, 1)', str: '2026-01-01' };
     const pair: Value = { kind: 'tuple', items: [{ kind: 'int', text: '1' }, { kind: 'int', text: '2' }] };

@@ -55,11 +55,41 @@ interface Frame {
   readonly node: object;
   /** List or tuple items; null for a dict. */
   readonly items: readonly Value[] | null;
-  /** Dict entries (sorted when `sortKeys`); null for a list. */
+  /** Dict entries in source order; null for a list. */
   readonly entries: readonly DictEntry[] | null;
+  /** How the dict's keys are written; null for a list. */
+  readonly shape: KeyShape | null;
   readonly count: number;
   readonly level: number;
   next: number;
+}
+
+/**
+ * How a dict with a given sequence of keys is written: in which order and with which key text.
+ * Checkpoints hold many dicts with the same keys (one per record), so this is worked out once per
+ * key sequence and reused, instead of sorting and quoting the keys of every record again.
+ */
+interface KeyShape {
+  /** The keys in source order, which a dict is matched against. */
+  readonly keys: readonly Value[];
+  /** Source index of the i-th entry written; null for source order. */
+  readonly order: readonly number[] | null;
+  /**
+   * `"key": ` of the i-th entry written, or the error converting its key raises, thrown only when
+   * that entry is reached (as CPython converts each key just before its value).
+   */
+  readonly heads: readonly (string | PythonJsonDumpsError)[];
+}
+
+/** True when `entries` has exactly `keys` (the same nodes or equal str keys), in order. */
+function sameKeys(keys: readonly Value[], entries: readonly DictEntry[]): boolean {
+  if (keys.length !== entries.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const a = keys[i];
+    const b = entries[i].key;
+    if (a !== b && (a.kind !== 'str' || b.kind !== 'str' || a.value !== b.value)) return false;
+  }
+  return true;
 }
 
 /** The default size of the chunks {@link pythonJsonDumpsTo} hands out, in UTF-16 units. */
@@ -104,6 +134,26 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
   };
   const lineBreak = (level: number): string => `\n${(indentUnit as string).repeat(level)}`;
 
+  // The last key shape seen per entry count (records of one kind share theirs).
+  const shapes = new Map<number, KeyShape>();
+  const shapeOf = (entries: readonly DictEntry[]): KeyShape => {
+    const cached = shapes.get(entries.length);
+    if (cached !== undefined && sameKeys(cached.keys, entries)) return cached;
+    const order = sortKeys ? sortOrder(entries) : null; // raises on keys that cannot be ordered
+    const heads: (string | PythonJsonDumpsError)[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      try {
+        heads.push(quote(dictKeyText(entries[order === null ? i : order[i]].key)) + keySep);
+      } catch (e) {
+        if (!(e instanceof PythonJsonDumpsError)) throw e;
+        heads.push(e);
+      }
+    }
+    const shape: KeyShape = { keys: entries.map((e) => e.key), order, heads };
+    shapes.set(entries.length, shape);
+    return shape;
+  };
+
   const active = new Set<object>();
   const stack: Frame[] = [];
   // Write one value: a leaf whole, a non-empty container's opening (its frame writes the rest).
@@ -140,7 +190,8 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
         stack.push({
           node: v,
           items: isDict ? null : v.items,
-          entries: isDict ? (sortKeys ? sortedEntries(v.entries) : v.entries) : null,
+          entries: isDict ? v.entries : null,
+          shape: isDict ? shapeOf(v.entries) : null,
           count,
           level,
           next: 0,
@@ -169,10 +220,11 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
       }
       if (top.entries !== null) {
         // As CPython: each key is converted (or refused) just before its value is written.
-        const e = top.entries[i];
-        buf += quote(dictKeyText(e.key));
-        buf += keySep;
-        writeValue(e.value, top.level + 1);
+        const shape = top.shape as KeyShape;
+        const head = shape.heads[i];
+        if (typeof head !== 'string') throw head;
+        buf += head;
+        writeValue(top.entries[shape.order === null ? i : shape.order[i]].value, top.level + 1);
       } else {
         writeValue((top.items as readonly Value[])[i], top.level + 1);
       }
@@ -200,9 +252,12 @@ function dictKeyText(key: Value): string {
   }
 }
 
-/** `sorted(d.items())`: str keys by code point, numbers (and bools) numerically; mixing raises. */
-function sortedEntries(entries: readonly DictEntry[]): readonly DictEntry[] {
-  if (entries.length < 2) return entries;
+/**
+ * The order `sorted(d.items())` writes the entries in, as source indexes (null when there is
+ * nothing to sort): str keys by code point, numbers (and bools) numerically; mixing raises.
+ */
+function sortOrder(entries: readonly DictEntry[]): number[] | null {
+  if (entries.length < 2) return null;
   const allStr = entries.every((e) => e.key.kind === 'str');
   const allNumbers = !allStr && entries.every((e) => isNumberKey(e.key));
   if (!allStr && !allNumbers) {
@@ -211,10 +266,10 @@ function sortedEntries(entries: readonly DictEntry[]): readonly DictEntry[] {
     const b = entries.slice(1).find((e) => !comparable(e.key, a.key)) ?? entries[1];
     throw new PythonJsonDumpsError('TypeError', `'<' not supported between instances of '${pythonTypeName(b.key)}' and '${pythonTypeName(a.key)}'`);
   }
-  const copy = entries.slice();
-  if (allStr) copy.sort((a, b) => compareCodePoints((a.key as { value: string }).value, (b.key as { value: string }).value));
-  else copy.sort((a, b) => compareNumbers(a.key, b.key));
-  return copy;
+  const order = entries.map((_, i) => i);
+  if (allStr) order.sort((a, b) => compareCodePoints((entries[a].key as { value: string }).value, (entries[b].key as { value: string }).value));
+  else order.sort((a, b) => compareNumbers(entries[a].key, entries[b].key));
+  return order;
 }
 
 function comparable(a: Value, b: Value): boolean {
