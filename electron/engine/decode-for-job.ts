@@ -10,7 +10,9 @@ import { megabytes } from './run-job';
 import type { JobFile, JobFileProblem } from './worker-protocol';
 
 /** A decoded file, or why there is none. */
-export type DecodedForJob = { readonly kind: 'ok'; readonly value: Value; readonly format: string; readonly sha256: string } | JobFileProblem;
+export type DecodedForJob =
+  | { readonly kind: 'ok'; readonly value: Value; readonly format: string; readonly sha256: string; readonly nodes?: number }
+  | JobFileProblem;
 
 /** Read `f` (up to `maxBytes`) and decode it; `purpose` completes "… so it cannot be <purpose>". */
 export async function decodeForJob(f: JobFile, maxBytes: number, purpose: string): Promise<DecodedForJob> {
@@ -27,7 +29,8 @@ export async function decodeForJob(f: JobFile, maxBytes: number, purpose: string
 export async function decodeBytesForJob(file: string, bytes: Uint8Array, sha256: string, purpose: string): Promise<DecodedForJob> {
   // The scan already ran the integrity checks on this file; the job needs only the value.
   const decoded = await decodeFile(file, bytes, { checks: false });
-  if (decoded.result.kind === 'ok') return { kind: 'ok', value: decoded.result.value, format: decoded.format, sha256 };
+  const r = decoded.result;
+  if (r.kind === 'ok') return { kind: 'ok', value: r.value, format: decoded.format, sha256, ...(r.nodes !== undefined ? { nodes: r.nodes } : {}) };
   const why = decoded.result.findings.find((f) => f.severity === 'error') ?? decoded.result.findings[0];
   return {
     kind: 'unreadable',

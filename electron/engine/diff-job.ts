@@ -35,7 +35,10 @@ export async function runDiff(job: DiffJob, onProgress?: (done: number, total: n
       lastStep = step;
       onProgress(done, total);
     });
-  const result = diffValues(a.value, b.value, { maxChanges: job.maxChanges, ...(progress ? { onProgress: progress } : {}) });
+  const result = diffValues(a.value, b.value, {
+    maxChanges: job.maxChanges,
+    ...(progress ? { onProgress: progress, nodes: { before: a.nodes, after: b.nodes } } : {}),
+  });
 
   const locate = pointersToLocate(result.changes.map((c) => c.pointer));
   const textA = renderCanonical(a.value, { indent: 2, maxChars: job.maxChars, locate });

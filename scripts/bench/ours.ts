@@ -79,10 +79,15 @@ function pickle(file: string): void {
 /** The app's diff: the worker job behind the diff view (read, decode, diff, render both sides). */
 async function diffJob(a: string, b: string): Promise<void> {
   const t0 = performance.now();
-  const r = await runDiff({ kind: 'diff', a: { path: a, file: 'a.json' }, b: { path: b, file: 'b.json' }, file: 'a.json → b.json', maxBytes: DEFAULT_MAX_ANALYZE_BYTES, maxChars: DEFAULT_MAX_TEXT_CHARS, maxChanges: 100_000 });
+  // With a progress listener, as the app's worker runs it (the job then reports every percent).
+  let reports = 0;
+  const r = await runDiff(
+    { kind: 'diff', a: { path: a, file: 'a.json' }, b: { path: b, file: 'b.json' }, file: 'a.json → b.json', maxBytes: DEFAULT_MAX_ANALYZE_BYTES, maxChars: DEFAULT_MAX_TEXT_CHARS, maxChanges: 100_000 },
+    () => void reports++,
+  );
   const ms = performance.now() - t0;
   if (r.kind !== 'diff') fail(`runDiff: ${JSON.stringify(r).slice(0, 300)}`);
-  report({ ms, summary: r.summary, truncated: r.truncated });
+  report({ ms, summary: r.summary, truncated: r.truncated, progressReports: reports });
 }
 
 /** The core alone: parse both files and diff the trees. */

@@ -178,4 +178,20 @@ describe('diffValues: shape of the walk', () => {
     expect(done).toBe(total);
     expect(total).toBeGreaterThan(600_000);
   });
+
+  it('takes the progress total from node counts the readers give, and still ends complete', () => {
+    const before = listOf(Array.from({ length: 200_000 }, (_, i) => int(i)));
+    const after = listOf([...before.items, int(1)]);
+    const counted: [number, number][] = [];
+    diffValues(before, after, { onProgress: (d, t) => counted.push([d, t]) });
+    const given: [number, number][] = [];
+    diffValues(before, after, { onProgress: (d, t) => given.push([d, t]), nodes: { before: 200_001, after: 200_002 } });
+    // The same total a counting walk finds, so the same progress.
+    expect(given).toEqual(counted);
+    expect(given[given.length - 1]).toEqual([400_004, 400_004]);
+    // A side without a count is counted.
+    const half: [number, number][] = [];
+    diffValues(before, after, { onProgress: (d, t) => half.push([d, t]), nodes: { after: 200_002 } });
+    expect(half).toEqual(counted);
+  });
 });

@@ -15,7 +15,16 @@ export interface Probe {
 
 /** Outcome of decoding one file's (decompressed) bytes. */
 export type DecodeResult =
-  | { readonly kind: 'ok'; readonly value: Value; readonly findings: readonly Finding[] }
+  | {
+      readonly kind: 'ok';
+      readonly value: Value;
+      readonly findings: readonly Finding[];
+      /**
+       * Nodes in `value` as a walk meets them (every value and every dict key, shared nodes once),
+       * when the reader counted them while decoding: a free progress total for long walks.
+       */
+      readonly nodes?: number;
+    }
   | { readonly kind: 'corrupt'; readonly findings: readonly Finding[]; readonly partial?: Value };
 
 /** One format reader. */

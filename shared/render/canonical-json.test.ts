@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePythonJson } from '../formats/json/parse-python-json';
 import type { ListValue, Value } from '../model/value';
 import { walkValue } from '../model/walk-value';
-import { dict, float, int, list, listOf, object, str, tuple } from '../diff/value-builders';
+import { dict, float, int as intNode, list, listOf, object, str as strNode, tuple } from '../diff/value-builders';
 import { renderCanonical } from './canonical-json';
 
 function py(script: string): string {
@@ -131,11 +131,11 @@ sys.stdout.write(pretty(doc))
   });
 
   it('locates nodes under non-str keys, objects and shared nodes by the pointers walkValue gives them', () => {
-    const shared = list(int(7));
+    const shared = list(intNode(7));
     const value = dict(
-      [int(1), tuple(str('a'), float(0.5))],
-      [tuple(int(1), int(2)), shared],
-      ['obj', object('pkg.Model', dict(['w', listOf([float(1.5), shared])]), [str('x/y~z')])],
+      [intNode(1), tuple(strNode('a'), float(0.5))],
+      [tuple(intNode(1), intNode(2)), shared],
+      ['obj', object('pkg.Model', dict(['w', listOf([float(1.5), shared])]), [strNode('x/y~z')])],
     );
     const pointers: string[] = [];
     walkValue(value, { enter: (e) => void pointers.push(e.pointer) });

@@ -195,6 +195,25 @@ emit(text)
     expect(r.findings[0].message).toContain('Python keeps only the last value');
   });
 
+  it('counts the nodes of the tree it returns (every value and key), and gives no count after a duplicate key', () => {
+    const [doc, dup] = pyDocs(`
+emit(json.dumps({"a": [1, 2.5, {"b": None, "c": "x"}], "d": {}, "e": [], "f": [[[]]], "g": True}, indent=1))
+emit('{"a": [1, 2, 3], "a": 4}')
+`);
+    const countTree = (v: Value): number => {
+      if (v.kind === 'dict') return 1 + v.entries.reduce((n, e) => n + countTree(e.key) + countTree(e.value), 0);
+      if (v.kind === 'list') return 1 + v.items.reduce((n, item) => n + countTree(item), 0);
+      return 1;
+    };
+    const r = parsePythonJson(doc, 'nodes.json');
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.nodes).toBe(countTree(r.value));
+    expect(r.nodes).toBe(20);
+    const d = parsePythonJson(dup, 'dup.json');
+    expect(d.kind === 'ok' && d.nodes).toBe(undefined);
+  });
+
   it('reports duplicates in big dicts too, and caps the number of findings', () => {
     const [doc] = pyDocs(`
 pairs = ', '.join('"k%d": %d' % (i % 400, i) for i in range(1000))

@@ -150,6 +150,8 @@ class Parser {
   /** True while the top frame's next child is being parsed and is not attached yet. */
   private inValue = false;
   private duplicates = 0;
+  /** Values attached plus keys read: the tree's node count (JSON trees share no containers). */
+  private nodes = 0;
   private deepest = 0;
   /** Offset of the first bracket nested past Python's limit. */
   private tooDeepAt = -1;
@@ -195,7 +197,9 @@ class Parser {
         ? { kind: 'corrupt', findings: this.findings }
         : { kind: 'corrupt', findings: this.findings, partial: this.root };
     }
-    return { kind: 'ok', value: this.root as Value, findings: this.findings };
+    // A duplicate key's dropped value was counted too: then the count is not the tree's.
+    if (this.duplicates > 0) return { kind: 'ok', value: this.root as Value, findings: this.findings };
+    return { kind: 'ok', value: this.root as Value, findings: this.findings, nodes: this.nodes };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -314,6 +318,7 @@ class Parser {
     }
     top.keyOffset = pos;
     top.key = this.string(pos, true);
+    this.nodes++;
     pos = this.ws(this.pos);
     if (pos >= b.length || b[pos] !== COLON) {
       this.unexpected(pos, "':'", `after the key ${quoteKey(top.key.value)} of the object at ${this.where(this.containerPointer())}`, "Expecting ':' delimiter");
@@ -351,6 +356,7 @@ class Parser {
 
   /** Attach a finished value (or a container being opened) to its parent. */
   private attach(v: Value): void {
+    this.nodes++;
     const stack = this.stack;
     const depth = stack.length;
     if (depth === 0) {
