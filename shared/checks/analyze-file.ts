@@ -187,6 +187,11 @@ export async function decodeFile(
   return {
     format: formatName(reader, codec),
     decompressed,
-    result: { kind: 'ok', value: result.value, findings: [...unwrapped.findings, ...result.findings, ...(checked ? checked.findings : [])] },
+    result: {
+      kind: 'ok',
+      value: result.value,
+      findings: [...unwrapped.findings, ...result.findings, ...(checked ? checked.findings : [])],
+      ...(result.nodes !== undefined ? { nodes: result.nodes } : {}),
+    },
   };
 }
