@@ -112,6 +112,12 @@ const SNAPSHOT_INTERVAL_MS = 100;
 /** Changes made within this long of each other go out in one snapshot. */
 const SNAPSHOT_COALESCE_MS = 10;
 
+/**
+ * During a rescan, a family whose files are not all checked after this long is shown as checking
+ * (a first scan shows them at once); quicker checks go straight from the old verdict to the new.
+ */
+const CHECKING_GRACE_MS = 250;
+
 /** Default cap on rendered text: big enough to read, small enough for an editor to stay fluid. */
 export const DEFAULT_MAX_TEXT_CHARS = 5_000_000;
 
@@ -204,6 +210,19 @@ function failedAnalysis(member: MemberPlan, reason: string): HashedFileAnalysis 
     sha256: '',
     mtimeMs: member.mtimeMs,
   };
+}
+
+/** `812 B`, `3.4 KB`, `100 MB` for a verdict. */
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 function findingKey(f: Finding): string {
@@ -371,16 +390,45 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   /**
    * Judge the families of `dirs` (all listed directories) whose path is in `only` (every one when
    * null); returns their summaries by directory.
+   *
+   * As soon as the families are planned, `reveal` receives them by directory (those whose files
+   * are not all analyzed yet marked `checking`), after `graceMs` if some are still checking then
+   * (0: at once); each family is then judged as soon as its own files are done, and `reveal` gets
+   * the updated summaries again (once it was called). The returned map is the final word.
    */
-  const familiesOf = async (entry: RootEntry, dirs: readonly ListedDir[], only: ReadonlySet<string> | null): Promise<Map<string, FamilySummary[]>> => {
-    const planned: { dir: ListedDir; plan: FamilyPlan; tasks: MemberTask[] }[] = [];
+  const familiesOf = async (
+    entry: RootEntry,
+    dirs: readonly ListedDir[],
+    only: ReadonlySet<string> | null,
+    reveal?: { readonly graceMs: number; readonly show: (byDir: ReadonlyMap<string, FamilySummary[]>) => void },
+  ): Promise<Map<string, FamilySummary[]>> => {
+    interface Planned {
+      readonly dir: ListedDir;
+      readonly plan: FamilyPlan;
+      readonly tasks: MemberTask[];
+      /** The analyses that came back so far, by member path. */
+      readonly files: Map<string, HashedFileAnalysis>;
+      /** Member files still being analyzed. */
+      left: number;
+      /** The final summary once judged; else what was last shown while checking (null: redo). */
+      summary: FamilySummary | null;
+      judged: boolean;
+    }
+    const planned: Planned[] = [];
+    const byDir = new Map<string, Planned[]>();
+    for (const dir of dirs) if (!only || only.has(dir.abs)) byDir.set(dir.abs, []);
+    const familyOf = new Map<MemberTask, Planned>();
     for (const dir of dirs) {
       if (only && !only.has(dir.abs)) continue;
       for (const plan of dir.discovery.families) {
         const members = [...plan.generations.flatMap((g) => g.members), ...plan.strays];
         const seen = new Set<string>();
         const tasks = members.filter((m) => !seen.has(m.path) && seen.add(m.path)).map((m) => ({ abs: join(dir.abs, m.path), member: m }));
-        planned.push({ dir, plan, tasks });
+        const list = byDir.get(dir.abs)!;
+        const p: Planned = { dir, plan, tasks, files: new Map(), left: tasks.length, summary: null, judged: false };
+        list.push(p);
+        planned.push(p);
+        for (const t of tasks) familyOf.set(t, p);
       }
     }
     const all = planned.flatMap((p) => p.tasks);
@@ -396,18 +444,56 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       changed();
     };
     if (needed.length > 0) progress();
+
+    // Showing the families while their files are checked: at once or after the grace period,
+    // then again (coalesced) whenever families are judged, until this scan's final word.
+    let shown = false;
+    let finished = false;
+    let showTimer: NodeJS.Timeout | null = null;
+    const show = (): void => {
+      if (showTimer) clearTimeout(showTimer);
+      showTimer = null;
+      if (!reveal || finished || closed || !roots.includes(entry)) return;
+      shown = true;
+      const summaries = new Map<string, FamilySummary[]>();
+      for (const [dir, list] of byDir) summaries.set(dir, list.map((p) => (p.summary ??= checkingFamily(entry, p.dir, p.plan, p.files, p.tasks))));
+      reveal.show(summaries);
+    };
+    const showSoon = (): void => {
+      if (shown && !showTimer && !finished) showTimer = setTimeout(show, SNAPSHOT_COALESCE_MS);
+    };
+    if (reveal && needed.length > 0) {
+      if (reveal.graceMs <= 0) show();
+      else showTimer = setTimeout(show, reveal.graceMs);
+    }
+
+    /** Once a family's own files are analyzed, add the scan's drift findings and judge it. */
+    const finish = async (p: Planned): Promise<void> => {
+      if (p.judged) return;
+      p.judged = true;
+      await views.addScanDrift([{ dir: p.dir.abs, plan: p.plan, files: p.files }]);
+      p.summary = judge(entry, p.dir, p.plan, p.files);
+      showSoon();
+    };
     let vanished = false;
-    const results = new Map<string, HashedFileAnalysis | null>();
+    const judging: Promise<void>[] = planned.filter((p) => p.left === 0).map(finish);
     await Promise.all(
       all.map(async (task) => {
         const result = await analyzeMember(entry, task, () => (vanished = true));
-        results.set(task.abs, result);
+        const p = familyOf.get(task)!;
+        if (result) p.files.set(task.member.path, result);
+        if (!p.judged) p.summary = null;
         if (pending.delete(task.abs)) {
           done++;
           progress();
         }
+        if (--p.left === 0) judging.push(finish(p));
       }),
     );
+    await Promise.all(judging);
+    finished = true;
+    if (showTimer) clearTimeout(showTimer);
+    showTimer = null;
     // A file that disappeared mid-scan was rotated or deleted; the listing is stale, so look again.
     if (vanished) {
       entry.dirty = true;
@@ -432,26 +518,38 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       entry.membersByDir.clear();
       for (const [dir, keys] of membersOf) entry.membersByDir.set(dir, keys);
     }
+    const result = new Map<string, FamilySummary[]>();
+    for (const [dir, list] of byDir) result.set(dir, list.map((p) => p.summary!));
+    return result;
+  };
 
-    const filesOf = planned.map(({ tasks }) => {
-      const files = new Map<string, HashedFileAnalysis>();
-      for (const t of tasks) {
-        const r = results.get(t.abs);
-        if (r) files.set(t.member.path, r);
-      }
-      return files;
-    });
-    await views.addScanDrift(planned.map(({ dir, plan }, i) => ({ dir: dir.abs, plan, files: filesOf[i] })));
-    const byDir = new Map<string, FamilySummary[]>();
-    for (const dir of dirs) if (!only || only.has(dir.abs)) byDir.set(dir.abs, []);
-    planned.forEach(({ dir, plan }, i) => {
-      byDir.get(dir.abs)!.push(judge(entry, dir, plan, filesOf[i]));
-    });
-    return byDir;
+  /**
+   * What is known of a family whose files are not all analyzed yet: the generations as planned,
+   * those with a member still to check marked `checking` (health unknown, no verdict), and no
+   * fallback until the whole family is judged.
+   */
+  const checkingFamily = (entry: RootEntry, dir: ListedDir, plan: FamilyPlan, files: ReadonlyMap<string, HashedFileAnalysis>, tasks: readonly MemberTask[]): FamilySummary => {
+    const waiting = tasks.filter((t) => !files.has(t.member.path));
+    const left = new Set(waiting.map((t) => t.member.path));
+    const known = judge(entry, dir, plan, files);
+    const bytes = waiting.reduce((sum, t) => sum + t.member.size, 0);
+    return {
+      ...known,
+      health: 'unknown',
+      fallbackId: null,
+      verdict: `Checking ${waiting.length} ${waiting.length === 1 ? 'file' : 'files'} (${formatSize(bytes)})…`,
+      findings: known.findings.filter((f) => !left.has(f.file)),
+      generations: known.generations.map((g) =>
+        g.members.some((m) => left.has(m.path)) || (g.members.length === 0 && left.size > 0)
+          ? { ...g, health: 'unknown' as const, healthy: false, findings: g.findings.filter((f) => !left.has(f.file)), checking: true as const }
+          : g,
+      ),
+      checking: true,
+    };
   };
 
   /** Summarise one family from its files' analyses; a bug in the checks becomes an `unknown` family. */
-  const judge = (entry: RootEntry, dir: ListedDir, plan: FamilyPlan, files: Map<string, HashedFileAnalysis>): FamilySummary => {
+  const judge = (entry: RootEntry, dir: ListedDir, plan: FamilyPlan, files: ReadonlyMap<string, HashedFileAnalysis>): FamilySummary => {
     const id = `${dir.abs}::${plan.name}`;
     try {
       return analyzeFamily({ id, name: plan.name, dir: dir.abs, root: entry.ref.path, plan, files }, analysisOf(entry));
@@ -490,7 +588,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const partial = wantFull || !entry.tree ? null : await relistTree(entry.tree, changedDirs, listOptions);
     if (closed || !roots.includes(entry)) return;
     if (partial) {
-      const judged = await familiesOf(entry, partial.dirs, partial.changed);
+      // The changed folders' families show as checking only when their files take a while.
+      const judged = await familiesOf(entry, partial.dirs, partial.changed, {
+        graceMs: CHECKING_GRACE_MS,
+        show: (byDir) => {
+          for (const [dir, families] of byDir) entry.familiesByDir.set(dir, families);
+          publish(entry, partial.dirs, partial.problems, true);
+        },
+      });
       entry.progress = null;
       if (closed || !roots.includes(entry)) return;
       entry.tree = partial.state;
@@ -516,7 +621,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       entry.dirty = true;
       entry.full = true;
     }
-    const judged = await familiesOf(entry, listing.dirs, null);
+    // A folder shown for the first time lists its families at once, checking or not; a rescan
+    // keeps the previous verdicts on screen unless checking takes a while.
+    const judged = await familiesOf(entry, listing.dirs, null, {
+      graceMs: entry.state.status === 'ready' ? CHECKING_GRACE_MS : 0,
+      show: (byDir) => {
+        entry.familiesByDir = new Map(byDir);
+        publish(entry, listing.dirs, listing.problems, true);
+      },
+    });
     entry.progress = null;
     if (closed || !roots.includes(entry)) return;
     entry.tree = listing.state;
@@ -524,11 +637,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     publish(entry, listing.dirs, listing.problems);
   };
 
-  const publish = (entry: RootEntry, dirs: readonly ListedDir[], problems: readonly string[]): void => {
+  /** Show the families of `dirs`; `checking` while the scan still runs (a first scan stays `scanning`). */
+  const publish = (entry: RootEntry, dirs: readonly ListedDir[], problems: readonly string[], checking = false): void => {
     const families = dirs.flatMap((d) => entry.familiesByDir.get(d.abs) ?? []);
     entry.state = {
       path: entry.ref.path,
-      status: 'ready',
+      status: checking && entry.state.status !== 'ready' ? 'scanning' : 'ready',
       ...(problems.length > 0 ? { error: problems.length === 1 ? problems[0] : `${problems.length} items were skipped: ${problems.join(' ')}` } : {}),
       families,
     };

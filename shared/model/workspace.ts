@@ -53,6 +53,12 @@ export interface GenerationSummary {
   /** `schema_version` (or similar) if the checkpoint records one. */
   readonly schemaVersion: string | null;
   readonly findings: readonly Finding[];
+  /**
+   * Present (true) while a member file is still being checked during a scan: `health` is then
+   * `unknown`, `healthy` false, and `findings` holds only what the already checked members gave.
+   * Never present once a scan is over (what the CLI and `whenIdle` see).
+   */
+  readonly checking?: true;
 }
 
 /** The checkpoints of one job in one directory. */
@@ -77,6 +83,12 @@ export interface FamilySummary {
   readonly verdict: string;
   /** Findings about the family as a whole (temp leftovers, naming order). */
   readonly findings: readonly Finding[];
+  /**
+   * Present (true) while files of this family are still being checked during a scan: `health` is
+   * `unknown`, `fallbackId` null and `verdict` says what is left ("Checking 2 files (100 MB)…").
+   * The generations already known are listed; those not checked yet carry `checking` too.
+   */
+  readonly checking?: true;
 }
 
 /** Scan state of one added folder. */
