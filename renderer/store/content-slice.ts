@@ -65,6 +65,12 @@ export const createContentSlice: SliceCreator<ContentSlice> = ({ api }) => (set,
       if (get().content.status !== 'idle') set({ content: { status: 'idle' }, selectedMember: null, revealRequest: null });
       return;
     }
+    // A generation still being checked is not read for display yet: the check is reading it in a
+    // worker already, and a second read of a large file would hold back every other verdict.
+    if (generation.checking) {
+      if (get().content.status !== 'idle') set({ content: { status: 'idle' }, revealRequest: null });
+      return;
+    }
     let member = get().selectedMember;
     if (member !== null && !generation.members.some((m) => m.path === member)) member = null;
     const key = contentKey(generation, member);

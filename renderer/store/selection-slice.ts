@@ -2,7 +2,12 @@
  * What the person is looking at, by id. Ids are stable across snapshots (`dir::name` for a
  * family, `family#mainPath` for a generation), so a selection survives every rescan and file
  * event; it is only moved when what it names is gone.
+ *
+ * A family the app picked by itself while files were still being checked is provisional: the
+ * person is shown something at once, and once the verdicts are in the app moves to the family it
+ * would have picked with them (a broken one first), unless the person has picked something since.
  */
+import type { FamilySummary } from '../../shared/model/workspace';
 import { allFamilies, currentGeneration, fallbackGeneration, findFamily, findRoot, preferredFamily } from './selectors';
 import type { SliceCreator } from './slice';
 
@@ -10,6 +15,11 @@ import type { SliceCreator } from './slice';
 export interface SelectionSlice {
   readonly selectedFamilyId: string | null;
   readonly selectedGenerationId: string | null;
+  /**
+   * Set while the selected family was picked by the app during a scan that was still checking:
+   * `among` is the folder it was picked from (null: every folder).
+   */
+  readonly provisionalSelection: { readonly among: string | null } | null;
 
   /** The person picked a family in the sidebar. Its current generation is shown first. */
   familySelected(familyId: string): void;
@@ -21,59 +31,81 @@ export interface SelectionSlice {
   selectionReconciled(): void;
 }
 
-export const createSelectionSlice: SliceCreator<SelectionSlice> = () => (set, get) => ({
-  selectedFamilyId: null,
-  selectedGenerationId: null,
-
-  familySelected(familyId) {
+export const createSelectionSlice: SliceCreator<SelectionSlice> = () => (set, get) => {
+  /** Select a family and its current generation; `provisional` when the app picked it during a check. */
+  const selectFamily = (familyId: string, provisional: { readonly among: string | null } | null): void => {
     const family = findFamily(get().snapshot, familyId);
     if (!family) return;
     const generation = currentGeneration(family) ?? family.generations[0] ?? null;
-    set({ selectedFamilyId: family.id, selectedGenerationId: generation?.id ?? null, pendingRoot: null });
+    set({ selectedFamilyId: family.id, selectedGenerationId: generation?.id ?? null, pendingRoot: null, provisionalSelection: provisional });
     get().contentRequested();
-  },
+  };
+  const checking = (families: readonly FamilySummary[]): boolean => families.some((f) => f.checking);
 
-  generationSelected(generationId) {
-    const family = findFamily(get().snapshot, get().selectedFamilyId);
-    if (!family?.generations.some((generation) => generation.id === generationId)) return;
-    if (get().selectedGenerationId === generationId) return;
-    set({ selectedGenerationId: generationId });
-    get().contentRequested();
-  },
+  return {
+    selectedFamilyId: null,
+    selectedGenerationId: null,
+    provisionalSelection: null,
 
-  fallbackSelected() {
-    const family = findFamily(get().snapshot, get().selectedFamilyId);
-    const fallback = family ? fallbackGeneration(family) : null;
-    if (fallback) get().generationSelected(fallback.id);
-  },
+    familySelected(familyId) {
+      selectFamily(familyId, null);
+    },
 
-  selectionReconciled() {
-    const { snapshot, selectedFamilyId, selectedGenerationId, pendingRoot } = get();
-    if (!snapshot) return;
+    generationSelected(generationId) {
+      const family = findFamily(get().snapshot, get().selectedFamilyId);
+      if (!family?.generations.some((generation) => generation.id === generationId)) return;
+      if (get().selectedGenerationId === generationId) return;
+      set({ selectedGenerationId: generationId, provisionalSelection: null });
+      get().contentRequested();
+    },
 
-    const pending = pendingRoot ? findRoot(snapshot, pendingRoot) : null;
-    if (pending && pending.families.length > 0) {
-      get().familySelected(preferredFamily(pending.families)!.id);
-      return;
-    }
+    fallbackSelected() {
+      const family = findFamily(get().snapshot, get().selectedFamilyId);
+      const fallback = family ? fallbackGeneration(family) : null;
+      if (fallback) get().generationSelected(fallback.id);
+    },
 
-    const family = findFamily(snapshot, selectedFamilyId);
-    if (!family) {
-      const preferred = preferredFamily(allFamilies(snapshot));
-      if (preferred) get().familySelected(preferred.id);
-      else if (selectedFamilyId !== null) {
-        set({ selectedFamilyId: null, selectedGenerationId: null });
-        get().contentRequested();
+    selectionReconciled() {
+      const { snapshot, selectedFamilyId, selectedGenerationId, pendingRoot, provisionalSelection } = get();
+      if (!snapshot) return;
+
+      const pending = pendingRoot ? findRoot(snapshot, pendingRoot) : null;
+      if (pending && pending.families.length > 0) {
+        selectFamily(preferredFamily(pending.families)!.id, checking(pending.families) ? { among: pending.path } : null);
+        return;
       }
-      return;
-    }
 
-    if (!family.generations.some((generation) => generation.id === selectedGenerationId)) {
-      const generation = currentGeneration(family) ?? family.generations[0] ?? null;
-      set({ selectedGenerationId: generation?.id ?? null });
-    }
-    // The same generation may hold new bytes (the job wrote again): contentRequested reloads
-    // only when the generation's fingerprint changed.
-    get().contentRequested();
-  },
-});
+      const family = findFamily(snapshot, selectedFamilyId);
+      if (!family) {
+        const families = allFamilies(snapshot);
+        const preferred = preferredFamily(families);
+        if (preferred) selectFamily(preferred.id, checking(families) ? { among: null } : null);
+        else if (selectedFamilyId !== null) {
+          set({ selectedFamilyId: null, selectedGenerationId: null, provisionalSelection: null });
+          get().contentRequested();
+        }
+        return;
+      }
+
+      if (provisionalSelection) {
+        const among = provisionalSelection.among === null ? allFamilies(snapshot) : (findRoot(snapshot, provisionalSelection.among)?.families ?? []);
+        const stillChecking = checking(among);
+        const preferred = preferredFamily(among);
+        // A broken family is worth moving to at once; otherwise wait for every verdict.
+        if (preferred && preferred.id !== family.id && family.health !== 'broken' && (preferred.health === 'broken' || !stillChecking)) {
+          selectFamily(preferred.id, stillChecking ? provisionalSelection : null);
+          return;
+        }
+        if (!stillChecking) set({ provisionalSelection: null });
+      }
+
+      if (!family.generations.some((generation) => generation.id === selectedGenerationId)) {
+        const generation = currentGeneration(family) ?? family.generations[0] ?? null;
+        set({ selectedGenerationId: generation?.id ?? null });
+      }
+      // The same generation may hold new bytes (the job wrote again): contentRequested reloads
+      // only when the generation's fingerprint changed.
+      get().contentRequested();
+    },
+  };
+};

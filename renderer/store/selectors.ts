@@ -74,6 +74,20 @@ export function fallbackGeneration(family: FamilySummary): GenerationSummary | n
 }
 
 /**
+ * Whether "Roll back to this generation" is offered: not for the current one, not without a
+ * current one, and nothing while the family is still being checked (the target's and the
+ * current generation's health are not known yet).
+ */
+export function canRollBackTo(family: FamilySummary, generation: GenerationSummary): boolean {
+  return !generation.current && family.currentId !== null && !family.checking && !generation.checking;
+}
+
+/** True while any family of the snapshot is still being checked. */
+export function anyChecking(snapshot: WorkspaceSnapshot | null): boolean {
+  return allFamilies(snapshot).some((family) => family.checking);
+}
+
+/**
  * The family to show when nothing is selected: mid-incident, the broken one is what the person
  * came for, so broken beats warning beats the rest; sidebar order breaks ties.
  */

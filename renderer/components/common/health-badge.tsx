@@ -20,8 +20,29 @@ export function HealthIcon({ health, size }: { readonly health: Health; readonly
   }
 }
 
-/** A compact health pill: icon + word. `compact` keeps the word for screen readers only. */
-export function HealthBadge({ health, compact = false }: { readonly health: Health; readonly compact?: boolean }) {
+/** Said (and shown) for a family or generation whose files are still being checked. */
+export const CHECKING_LABEL = 'Checking…';
+
+/**
+ * A compact health pill: icon + word. `compact` keeps the word for screen readers only. While
+ * `checking`, a spinner and "Checking…" instead (the health is not known yet, not "Not checked");
+ * `data-health` still says the health the engine sent.
+ */
+export function HealthBadge({ health, compact = false, checking = false }: { readonly health: Health; readonly compact?: boolean; readonly checking?: boolean }) {
+  if (checking) {
+    return (
+      <span
+        className={`health-badge health-checking${compact ? ' compact' : ''}`}
+        data-testid="health-badge"
+        data-health={health}
+        data-checking="true"
+        title={compact ? CHECKING_LABEL : 'Still being checked: the verdict appears when its files have been read'}
+      >
+        <span className="spinner" aria-hidden="true" />
+        <span className={compact ? 'visually-hidden' : undefined}>{CHECKING_LABEL}</span>
+      </span>
+    );
+  }
   const label = HEALTH_LABEL[health];
   return (
     <span className={`health-badge health-${health}${compact ? ' compact' : ''}`} data-testid="health-badge" data-health={health} title={compact ? label : undefined}>

@@ -50,6 +50,17 @@ export function FindingsList({ generation }: { readonly generation: GenerationSu
     (first ?? empty.current)?.focus();
   }, [focusRequest]);
 
+  if (generation.checking) {
+    return (
+      <div className="findings" data-testid="findings" data-checking="true">
+        <p className="findings-empty findings-checking" ref={empty} tabIndex={-1} role="status">
+          <span className="spinner" aria-hidden="true" /> Checking {generation.label}: its findings appear once its files have been read.
+          {findings.length > 0 ? ` ${findings.length} ${findings.length === 1 ? 'finding' : 'findings'} so far.` : ''}
+        </p>
+      </div>
+    );
+  }
+
   if (findings.length === 0) {
     return (
       <div className="findings" data-testid="findings">

@@ -30,7 +30,7 @@ function TabBody({ tab, family, generation }: { readonly tab: DetailTab; readonl
       return (
         <div className={`value-tab${generation.findings.length === 0 ? ' no-findings' : ''}`}>
           <FindingsList generation={generation} />
-          <ValuePane label={generation.label} />
+          <ValuePane label={generation.label} checking={generation.checking} />
         </div>
       );
     case 'diff':
@@ -65,6 +65,11 @@ export function GenerationDetail({ family, generation }: { readonly family: Fami
           <h2 className="mono">{generation.label}</h2>
           {generation.current ? <span className="tag tag-current">current</span> : null}
           {isFallback ? <span className="tag tag-fallback">recommended fallback</span> : null}
+          {generation.checking ? (
+            <span className="tag tag-checking" data-testid="checking-tag">
+              checking
+            </span>
+          ) : null}
           <span className="detail-meta">
             {formatBytes(generation.size)} · written {absoluteTime(generation.mtimeMs)}
             {generation.schemaVersion ? ` · schema ${generation.schemaVersion}` : ''}

@@ -56,7 +56,7 @@ function Notes({ shown }: { readonly shown: GenerationContent }) {
 }
 
 /** Editor plus its states. */
-export function ValuePane({ label }: { readonly label: string }) {
+export function ValuePane({ label, checking = false }: { readonly label: string; readonly checking?: boolean }) {
   const content = useAppStore((s) => s.content);
   const revealRequest = useAppStore((s) => s.revealRequest);
   const contentRequested = useAppStore((s) => s.contentRequested);
@@ -95,6 +95,12 @@ export function ValuePane({ label }: { readonly label: string }) {
         </p>
       ) : null}
       <div className="editor-host">
+        {checking && content.status === 'idle' ? (
+          <div className="content-loading cover" data-testid="content-checking" role="status">
+            <span className="spinner" aria-hidden="true" />
+            Checking {label}… its value opens once the check is done.
+          </div>
+        ) : null}
         {content.status === 'loading' ? (
           <div className={`content-loading${current ? ' over' : ' cover'}`} data-testid="content-loading" role="status">
             <span className="spinner" aria-hidden="true" />

@@ -24,7 +24,10 @@ export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
   const rollbackRequested = useAppStore((s) => s.rollbackRequested);
   const current = currentGeneration(family);
   if (current?.healthy) return null;
-  const fallback = fallbackGeneration(family);
+  // While files are being checked: nothing until the current generation is known to be broken,
+  // and no fallback named (nor offered) before every generation has been judged.
+  if (family.checking && (!current || current.checking || current.health !== 'broken')) return null;
+  const fallback = family.checking ? null : fallbackGeneration(family);
   const firstError = current?.findings.find((f) => f.severity === 'error');
   const fallbackShown = fallback !== null && selectedGenerationId === fallback.id;
   const reason = firstError ? firstSentence(firstError.message) : null;
@@ -50,7 +53,11 @@ export function FallbackBanner({ family }: { readonly family: FamilySummary }) {
           </p>
         ) : null}
         <p className="banner-fallback">
-          {fallback ? (
+          {family.checking ? (
+            <span data-testid="fallback-checking">
+              <span className="spinner" aria-hidden="true" /> Still checking the older generations; the recommended fallback is named once they are done.
+            </span>
+          ) : fallback ? (
             <>
               Recommended fallback: <strong className="mono">{fallback.label}</strong>
               {' · '}written <RelativeTime ms={fallback.mtimeMs} />

@@ -12,7 +12,7 @@ export function FamilyHeader({ family }: { readonly family: FamilySummary }) {
         <h1 id="family-title" className="family-title">
           {family.name}
         </h1>
-        <HealthBadge health={family.health} />
+        <HealthBadge health={family.health} checking={family.checking} />
         <span className="chip" data-testid="family-kind" title="How this family's generations are named">
           {KIND_LABEL[family.kind]}
         </span>
@@ -24,7 +24,7 @@ export function FamilyHeader({ family }: { readonly family: FamilySummary }) {
         {family.dir}
       </p>
       <ExpectedSchema root={family.root} />
-      <p className={`verdict verdict-${family.health}`} data-testid="verdict">
+      <p className={`verdict verdict-${family.checking ? 'checking' : family.health}`} data-testid="verdict" data-checking={family.checking ? 'true' : undefined}>
         {family.verdict}
       </p>
     </header>

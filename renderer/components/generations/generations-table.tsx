@@ -10,6 +10,7 @@ import type { FamilySummary, GenerationSummary } from '../../../shared/model/wor
 import { formatBytes } from '../../format/bytes';
 import { useCopy } from '../../hooks/use-copy';
 import { useAppStore } from '../../store/app-store';
+import { canRollBackTo } from '../../store/selectors';
 import { HealthBadge } from '../common/health-badge';
 import { RelativeTime } from '../common/relative-time';
 
@@ -144,6 +145,7 @@ export function GenerationsTable({ family }: { readonly family: FamilySummary })
         data-generation-id={generation.id}
         data-current={generation.current ? 'true' : 'false'}
         data-health={generation.health}
+        data-checking={generation.checking ? 'true' : undefined}
         onClick={() => {
           focusAfterRender.current = generation.id;
           generationSelected(generation.id);
@@ -163,7 +165,7 @@ export function GenerationsTable({ family }: { readonly family: FamilySummary })
             </span>
           ) : null}
           {generation.members.length > 1 ? <span className="member-count">{generation.members.length} files</span> : null}
-          {!generation.current && family.currentId !== null ? (
+          {canRollBackTo(family, generation) ? (
             // One tab stop per grid: the same action is a tabbable button above the table for the selected row.
             <button
               type="button"
@@ -182,7 +184,7 @@ export function GenerationsTable({ family }: { readonly family: FamilySummary })
           ) : null}
         </div>
         <div role="gridcell" className="cell cell-health">
-          <HealthBadge health={generation.health} />
+          <HealthBadge health={generation.health} checking={generation.checking} />
         </div>
         <div role="gridcell" className="cell cell-problem" title={problem || undefined}>
           {problem}

@@ -5,13 +5,15 @@
  */
 import type { FamilySummary, GenerationSummary } from '../../../shared/model/workspace';
 import { useAppStore } from '../../store/app-store';
+import { canRollBackTo } from '../../store/selectors';
 
 /** Actions for one family and its selected generation. */
 export function FamilyRollbackActions({ family, generation }: { readonly family: FamilySummary; readonly generation: GenerationSummary | null }) {
   const rollbackRequested = useAppStore((s) => s.rollbackRequested);
   const quarantineRequested = useAppStore((s) => s.quarantineRequested);
   const historyOpened = useAppStore((s) => s.historyOpened);
-  const canRollBack = generation !== null && !generation.current && family.currentId !== null;
+  // Nothing is offered while the family is still being checked: neither side's health is known yet.
+  const canRollBack = generation !== null && canRollBackTo(family, generation);
   return (
     <div className="family-rollback-actions" role="toolbar" aria-label="Rollback">
       {generation && canRollBack ? (
@@ -19,7 +21,7 @@ export function FamilyRollbackActions({ family, generation }: { readonly family:
           Roll back to {generation.label}…
         </button>
       ) : null}
-      {generation && !generation.current && generation.health === 'broken' ? (
+      {generation && !generation.current && generation.health === 'broken' && !family.checking ? (
         <button type="button" className="button" data-testid="quarantine-button" onClick={() => void quarantineRequested(generation.id)}>
           Quarantine {generation.label}…
         </button>

@@ -200,6 +200,7 @@ export function RootTree() {
                       data-family={family.name}
                       data-family-id={family.id}
                       data-health={family.health}
+                      data-checking={family.checking ? 'true' : undefined}
                       title={`${family.dir}/${family.name}`}
                     >
                       <div className={`tree-row family-row${sub ? ' with-sub' : ''}`}>
@@ -210,7 +211,7 @@ export function RootTree() {
                           <span className="tree-name">{family.name}</span>
                           {sub ? <span className="tree-sub">{sub}</span> : null}
                         </span>
-                        <HealthBadge health={family.health} />
+                        <HealthBadge health={family.health} checking={family.checking} />
                       </div>
                     </li>
                   );
