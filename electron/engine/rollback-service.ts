@@ -262,7 +262,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       try {
         const real = await resolveInsideRoots(deps.roots(), join(family.dir, main.path));
         const bytes = new Uint8Array(await fs.readFile(real));
-        const decoded = await decodeFile(main.path, bytes);
+        // Only the value is diffed: the scan already judged the file, so skip the integrity checks
+        // (an envelope's checksum would otherwise be recomputed here, on the main thread).
+        const decoded = await decodeFile(main.path, bytes, { checks: false });
         if (decoded.result.kind !== 'ok') return { error: `${main.path} does not decode` };
         return { value: decoded.result.value };
       } catch (error) {
