@@ -111,7 +111,8 @@ function checkValue(
   } else {
     schemaVersion = topLevelVersion(value);
   }
-  for (const embedded of findEmbeddedPickles(value, path)) findings.push(...embedded.findings);
+  // A JSON tree shares no container, so the pickle pre-scan need not remember what it visited.
+  for (const embedded of findEmbeddedPickles(value, path, { unshared: reader.id === 'json' })) findings.push(...embedded.findings);
   return { findings, envelope, schemaVersion };
 }
 

@@ -3,10 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListValue, Value } from '../../model/value';
+import { analyzeFile } from '../../checks/analyze-file';
+import type { DictValue, ListValue, Value } from '../../model/value';
+import { walkValue } from '../../model/walk-value';
 import { parsePythonJson } from '../json/parse-python-json';
 import { decodePickle } from './decode-pickle';
-import { decodeBase64, findEmbeddedPickles } from './embedded-pickles';
+import { decodeBase64, findEmbeddedPickles, mayHoldPickle } from './embedded-pickles';
 
 let dir = '';
 
@@ -172,5 +174,125 @@ print(json.dumps([[base64.b64encode(b).decode(), base64.encodebytes(b).decode(),
     expect(decodeBase64('gASTRONOMY')).toBeNull();
     expect(decodeBase64('gAS*')).toBeNull();
     expect(decodeBase64('gA=S')).toBeNull();
+  });
+});
+
+/** Seeded generator (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** pickle.dumps(['x'], protocol=2), base64: a real embedded pickle. */
+const PICKLE_B64 = Buffer.from([0x80, 0x02, 0x5d, 0x71, 0x00, 0x58, 0x01, 0x00, 0x00, 0x00, 0x78, 0x71, 0x01, 0x61, 0x2e]).toString('base64');
+
+/** The definition: some str or bytes the full walk visits passes the cheap pickle test. */
+function referenceMayHold(value: Value): boolean {
+  let found = false;
+  walkValue(value, {
+    enter(entry) {
+      const v = entry.value;
+      if (v.kind === 'str' && v.value.length >= 8 && /^gA[I-X]/.test(v.value)) found = true;
+      if (v.kind === 'bytes' && v.value.length >= 3 && v.value[0] === 0x80) found = true;
+      return found ? 'stop' : undefined;
+    },
+  });
+  return found;
+}
+
+/** JSON text of a random tree; strings are sometimes a real base64 pickle or a near miss. */
+function randomJson(next: () => number, withPickle: boolean): string {
+  let budget = 300;
+  const strings = ['x', 'gA', 'gAJ', 'gAZdcQBY', 'gASTRONOMY is a word', 'hAJdcQBYAQAAAHhxAWEu', 'k/~'];
+  const leaf = (): unknown => {
+    const r = next();
+    if (r < 0.2) return null;
+    if (r < 0.35) return next() < 0.5;
+    if (r < 0.55) return Math.floor(next() * 1e6);
+    if (r < 0.65) return next() * 10;
+    if (withPickle && r < 0.7) return next() < 0.5 ? PICKLE_B64 : 'gASTRONOMY is a word';
+    return strings[Math.floor(next() * strings.length)];
+  };
+  const val = (d: number): unknown => {
+    budget--;
+    const r = next();
+    if (d > 6 || r < 0.3 || budget < 0) return leaf();
+    const n = Math.floor(next() * (d < 2 ? 12 : 4));
+    if (r < 0.65) return Array.from({ length: n }, () => val(d + 1));
+    return Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, val(d + 1)]));
+  };
+  return JSON.stringify(val(0));
+}
+
+describe('the unshared hint', () => {
+  it('gives the same answers on random JSON trees as the scan that remembers every container', () => {
+    const next = random(2026);
+    let holding = 0;
+    for (let i = 0; i < 400; i++) {
+      const text = randomJson(next, i % 3 === 0);
+      const parsed = parsePythonJson(new TextEncoder().encode(text), 'r.json');
+      if (parsed.kind !== 'ok') throw new Error(`tree ${i} did not parse`);
+      const expected = referenceMayHold(parsed.value);
+      if (expected) holding++;
+      expect(mayHoldPickle(parsed.value), `tree ${i}`).toBe(expected);
+      expect(mayHoldPickle(parsed.value, { unshared: true }), `tree ${i} unshared`).toBe(expected);
+      expect(findEmbeddedPickles(parsed.value, 'r.json', { unshared: true }), `tree ${i}`).toEqual(findEmbeddedPickles(parsed.value, 'r.json'));
+    }
+    // Both outcomes were exercised.
+    expect(holding).toBeGreaterThan(50);
+    expect(holding).toBeLessThan(350);
+  });
+
+  it('without the hint, still enters each shared container once and ends on cycles', () => {
+    // A doubling graph: 2^16 paths down, 33 containers; lists count the reads of their items.
+    let reads = 0;
+    const counted = (items: Value[]): ListValue =>
+      ({
+        kind: 'list',
+        get items() {
+          reads++;
+          return items;
+        },
+      }) as ListValue;
+    const build = (bottom: Value): Value => {
+      let v: Value = counted([bottom]);
+      for (let i = 0; i < 16; i++) {
+        const pair: DictValue = { kind: 'dict', entries: [{ key: { kind: 'str', value: 'a' }, value: v }, { key: { kind: 'str', value: 'b' }, value: v }] };
+        v = counted([pair]);
+      }
+      return v;
+    };
+    expect(mayHoldPickle(build({ kind: 'int', text: '1' }))).toBe(false);
+    expect(reads).toBe(17);
+    reads = 0;
+    expect(mayHoldPickle(build({ kind: 'str', value: PICKLE_B64 }))).toBe(true);
+    expect(reads).toBeLessThanOrEqual(17);
+
+    const loop: ListValue = { kind: 'list', items: [{ kind: 'str', value: 'not one' }] };
+    loop.items.push(loop, { kind: 'object', cls: 'm.C', state: loop, args: [loop], items: [loop], entries: [{ key: { kind: 'str', value: 'e' }, value: loop }] });
+    expect(mayHoldPickle(loop)).toBe(false);
+    expect(findEmbeddedPickles(loop, 'loop.pkl')).toEqual([]);
+  });
+
+  it('is not given for a pickle file: analyzeFile ends on a cyclic, shared pickle graph', async () => {
+    // A 2^40-path doubling graph and a cycle (met first by the scan's stack), no string that looks
+    // like a pickle. Scanned as if unshared, the cycle would grow the stack until memory runs out.
+    const bytes = execFileSync('python3', ['-c', `
+import pickle, sys
+loop = ['not one']
+loop.append(loop)
+v = [1]
+for _ in range(40): v = [v, {'a': v, 'b': v}]
+sys.stdout.buffer.write(pickle.dumps({'laughs': v, 'loop': loop}, protocol=4))
+`]);
+    const analysis = await analyzeFile('loop.pkl', new Uint8Array(bytes));
+    expect(analysis.decoded).toBe(true);
+    expect(analysis.findings.filter((f) => f.pointer !== undefined && f.message.includes('base64 pickle'))).toEqual([]);
   });
 });
