@@ -8,9 +8,10 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../shared/api/contract';
 import type { OperationOutcome, RollbackPlanView } from '../../shared/api/rollback-contract';
-import type { FamilySummary } from '../../shared/model/workspace';
+import type { FamilySummary, WorkspaceSnapshot } from '../../shared/model/workspace';
 import { createApiDispatcher } from './api-dispatcher';
 import { createEngine, type Engine } from './engine';
+import { createRollbackService } from './rollback-service';
 import { planRollback as planModuleRollback } from './rollback';
 import { snapshotTree } from './rollback/test-support/folder-tree';
 import { bundleChild, startOperationChild } from './rollback/test-support/operation-child';
@@ -133,6 +134,44 @@ describe('rollback by id', () => {
     expect(history.map((e) => e.op)).toEqual(['undo', 'rollback']);
     expect(history[1]).toMatchObject({ family: agent.name, from: [{ path: 'agent.json', sha256: written['agent.json'] }], to: [{ path: 'agent.1.json', sha256: written['agent.1.json'] }], backupDir: outcome.backupDir });
     expect(history[0].undoes).toBe(history[1].id);
+  });
+
+  it('plans nothing and writes nothing while the family is still being checked, even with a plan reviewed before', async () => {
+    await makeRing(root, 'agent', 3, true);
+    const engine = await start();
+    const agent = family(engine, 'agent');
+    const before = await snapshotTree(root);
+    // The engine's own snapshot, with the family as a scan publishes it before its files are analyzed.
+    let checking = false;
+    const snapshot = (): WorkspaceSnapshot => {
+      const real = engine.getSnapshot();
+      if (!checking) return real;
+      return {
+        ...real,
+        roots: real.roots.map((r) => ({
+          ...r,
+          families: r.families.map((f) => (f.id === agent.id ? { ...f, checking: true as const, generations: f.generations.map((g) => (g.current ? { ...g, checking: true as const } : g)) } : f)),
+        })),
+      };
+    };
+    const service = createRollbackService({ snapshot, roots: () => [{ path: root, real: root }], refresh: () => engine.whenIdle(), notice: () => undefined, quietPeriodMs: 0 });
+
+    const reviewed = (await service.planRollback(agent.id, agent.fallbackId!)) as RollbackPlanView;
+    expect(reviewed.blockers).toEqual([]);
+    checking = true;
+    const planned = await service.planRollback(agent.id, agent.fallbackId!);
+    expect(planned.blockers.map((b) => b.code)).toEqual(['still_checking']);
+    expect(planned.blockers[0].message).toContain('agent');
+    const quarantine = await service.planQuarantine(agent.currentId!);
+    expect(quarantine.blockers.map((b) => b.code)).toContain('still_checking');
+
+    expect(await service.executeRollback({ token: planned.token, confirmation: {} })).toMatchObject({ kind: 'refused', code: 'still_checking' });
+    // The plan reviewed while the verdicts were in is held back too once the family is being checked again.
+    expect(await service.executeRollback({ token: reviewed.token, confirmation: {} })).toMatchObject({ kind: 'refused', code: 'still_checking' });
+    expect(await snapshotTree(root), 'nothing written').toEqual(before);
+
+    checking = false;
+    expectOk(await service.executeRollback({ token: reviewed.token, confirmation: {} }));
   });
 
   it('rolls a three-file generation back as one, with a diff summary of the main members', async () => {

@@ -290,6 +290,15 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     }
   };
 
+  /** A blocker while the engine is still checking the family: its verdicts (and so the plan's warnings) are not in yet. */
+  const stillChecking = (family: FamilySummary): PlanBlocker | null =>
+    family.checking || family.generations.some((g) => g.checking)
+      ? {
+          code: 'still_checking',
+          message: `${family.name} is still being checked, so which of its generations are healthy is not known yet. Nothing was written; wait for its verdict and review again.`,
+        }
+      : null;
+
   const common = (family: FamilySummary) => ({ token: randomBytes(18).toString('hex'), familyId: family.id, familyName: family.name, dir: family.dir, quietPeriodMs });
 
   const service: RollbackService = {
@@ -308,6 +317,8 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       }
       if (current.id === target.id) throw new EngineError('bad_request', `${target.label} is already the current generation of ${family.name}; there is nothing to roll back.`);
 
+      const checking = stillChecking(family);
+      if (checking) blockers.push(checking);
       const currentMembers = await hashMembers(family, current, blockers);
       const targetMembers = await hashMembers(family, target, blockers);
       const { mapping, created, unmatched } = mapMembers(current, target);
@@ -366,6 +377,8 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
       if (!found) throw new EngineError('not_found', 'That generation is no longer in the list (it was probably rotated away or deleted). Pick it again from the refreshed list.');
       const { family, generation } = found;
       const blockers: PlanBlocker[] = [];
+      const checking = stillChecking(family);
+      if (checking) blockers.push(checking);
       const members = await hashMembers(family, generation, blockers);
       const known = memberSet(family);
       const plan = planQuarantine(
@@ -474,6 +487,9 @@ export function createRollbackService(deps: RollbackServiceDeps): RollbackServic
     if (!family) {
       return refused('not_a_generation', `${view.familyName} is no longer in the list (its files were moved or the folder was removed). Nothing was written; review again.`);
     }
+    // The family may have gone back to checking since the review (a new write is being read).
+    const checking = stillChecking(family);
+    if (checking) return refused(checking.code, checking.message);
     const members = memberSet(family);
     for (const name of stored.created) members.add(name);
     stored.running = true;
