@@ -97,35 +97,43 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
     changes.push(change);
   };
 
-  // Work stack of (before, after, pointer); a missing side means added or removed.
+  // Work stack of (before, after, pointer, known to differ); a missing side means added or removed.
+  // A pair queued because its hashes differ is marked, so its subtrees are not hashed again to
+  // learn that (small subtrees are not kept in the index: each check would walk them anew).
   const stackB: (Value | undefined)[] = [before];
   const stackA: (Value | undefined)[] = [after];
   const stackP: string[] = [''];
+  const stackK: boolean[] = [false];
   const visitedPairs = new Map<Value, Value | Set<Value>>();
   // Children of one pair, gathered in document order and then pushed in reverse.
   const pendB: (Value | undefined)[] = [];
   const pendA: (Value | undefined)[] = [];
   const pendP: string[] = [];
-  const queue = (b: Value | undefined, a: Value | undefined, pointer: string): void => {
+  const pendK: boolean[] = [];
+  const queue = (b: Value | undefined, a: Value | undefined, pointer: string, differs = false): void => {
     pendB.push(b);
     pendA.push(a);
     pendP.push(pointer);
+    pendK.push(differs);
   };
   const flush = (): void => {
     for (let t = pendB.length - 1; t >= 0; t--) {
       stackB.push(pendB[t]);
       stackA.push(pendA[t]);
       stackP.push(pendP[t]);
+      stackK.push(pendK[t]);
     }
     pendB.length = 0;
     pendA.length = 0;
     pendP.length = 0;
+    pendK.length = 0;
   };
 
   while (stackP.length > 0) {
     const b = stackB.pop();
     const a = stackA.pop();
     const pointer = stackP.pop() as string;
+    const knownToDiffer = stackK.pop() as boolean;
     if (b === undefined) {
       record('added', pointer, undefined, a);
       continue;
@@ -143,7 +151,7 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
       if (!leafEqual(b, a)) record('changed', pointer, b, a);
       continue;
     }
-    if (hashOf(b, index) === hashOf(a, index)) continue;
+    if (!knownToDiffer && hashOf(b, index) === hashOf(a, index)) continue;
     // Only pairs that differ get here, so remembering each costs little even on big trees, and
     // it is what keeps shared nodes from being reported twice and cycles from looping.
     const seen = visitedPairs.get(b);
@@ -188,7 +196,8 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
   return { summary, changes, truncated };
 }
 
-type Queue = (b: Value | undefined, a: Value | undefined, pointer: string) => void;
+/** Queue a pair to compare; `differs` when their hashes are already known to differ. */
+type Queue = (b: Value | undefined, a: Value | undefined, pointer: string, differs?: boolean) => void;
 
 /** Same Python type: kind plus the distinctions the kind alone does not carry. */
 function sameType(b: Value, a: Value): boolean {
@@ -284,7 +293,7 @@ function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, poin
     matched[j] = 1;
     const other = a.entries[j].value;
     const same = bh !== null && ah !== null ? itemEqual(entry.value, other, bh[2 * i + 1], ah[2 * j + 1]) : quickEqual(entry.value, other, index);
-    if (!same) queue(entry.value, other, childPointer(pointer, keyToken(a.entries[j].key)));
+    if (!same) queue(entry.value, other, childPointer(pointer, keyToken(a.entries[j].key)), true);
   }
   for (let j = 0; j < a.entries.length; j++) {
     if (matched[j] || lookup(aMaps, a.entries[j].key, index) !== j) continue;
@@ -343,7 +352,7 @@ function diffSequence(
   alignSequences(hb, ha, (op, i, j) => {
     if (op === 'add') queue(undefined, a[lo + j], childPointer(pointer, lo + j));
     else if (op === 'del') queue(b[lo + i], undefined, childPointer(pointer, lo + i));
-    else queue(b[lo + i], a[lo + j], childPointer(pointer, lo + j));
+    else queue(b[lo + i], a[lo + j], childPointer(pointer, lo + j), hb[i] !== ha[j]);
   }, { kindsA: kb, kindsB: ka });
 }
 
