@@ -9,7 +9,6 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { diffValues, type DiffChange } from '../shared/diff/diff-values';
 import { shortRepr } from '../shared/drift/short-repr';
 import type { DriftLoader, DriftReport } from '../shared/drift/types';
@@ -57,8 +56,7 @@ async function readDecoded(given: string, ctx: CommandContext, purpose: string):
     if (systemErrorCode(error) === 'ENOENT') throw ctx.usageError(`${given} does not exist. Check the path (and that its disk is mounted).`);
     throw ctx.usageError(`Cannot read ${given} (${describeSystemError(error)}).`);
   }
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  const decoded = await decodeBytesForJob(given, bytes, sha, purpose);
+  const decoded = await decodeBytesForJob(given, bytes, purpose);
   if (decoded.kind !== 'ok') throw ctx.usageError(decoded.kind === 'unreadable' ? decoded.message : `${given} disappeared while it was read.`);
   return { value: decoded.value, format: decoded.format };
 }
@@ -160,7 +158,7 @@ export async function driftCommand(positional: readonly string[], options: { rea
   let pre: PreSide | null = null;
   if (preRef) {
     const bytes = new Uint8Array(await fs.readFile(preRef.path));
-    const decoded = await decodeBytesForJob(preRef.path, bytes, '', 'used as the pre-save side');
+    const decoded = await decodeBytesForJob(preRef.path, bytes, 'used as the pre-save side');
     // A JSON given with --pre can only be a manifest.
     const role = decoded.kind === 'ok' && decoded.format.startsWith('json') ? 'types' : preRef.role;
     pre = { role, file: preRef.path, decoded };

@@ -11,26 +11,27 @@ import type { JobFile, JobFileProblem } from './worker-protocol';
 
 /** A decoded file, or why there is none. */
 export type DecodedForJob =
-  | { readonly kind: 'ok'; readonly value: Value; readonly format: string; readonly sha256: string; readonly nodes?: number }
+  | { readonly kind: 'ok'; readonly value: Value; readonly format: string; readonly nodes?: number }
   | JobFileProblem;
 
 /** Read `f` (up to `maxBytes`) and decode it; `purpose` completes "… so it cannot be <purpose>". */
 export async function decodeForJob(f: JobFile, maxBytes: number, purpose: string): Promise<DecodedForJob> {
-  const outcome = await readAndHash(f.path, maxBytes);
+  // The scan hashed the file already; the job needs only its bytes.
+  const outcome = await readAndHash(f.path, maxBytes, { hash: false });
   if (outcome.kind === 'vanished') return { kind: 'vanished', file: f.file };
   if (outcome.kind === 'unreadable') return { kind: 'unreadable', file: f.file, message: `${f.file} could not be read: ${outcome.message}.` };
   if (outcome.bytes === null) {
     return { kind: 'unreadable', file: f.file, message: `${f.file} is ${megabytes(outcome.size)}, above the ${megabytes(maxBytes)} limit for decoding, so it cannot be ${purpose}.` };
   }
-  return decodeBytesForJob(f.file, outcome.bytes, outcome.sha256, purpose);
+  return decodeBytesForJob(f.file, outcome.bytes, purpose);
 }
 
 /** Decode bytes already read (the CLI reads its own files). */
-export async function decodeBytesForJob(file: string, bytes: Uint8Array, sha256: string, purpose: string): Promise<DecodedForJob> {
+export async function decodeBytesForJob(file: string, bytes: Uint8Array, purpose: string): Promise<DecodedForJob> {
   // The scan already ran the integrity checks on this file; the job needs only the value.
   const decoded = await decodeFile(file, bytes, { checks: false });
   const r = decoded.result;
-  if (r.kind === 'ok') return { kind: 'ok', value: r.value, format: decoded.format, sha256, ...(r.nodes !== undefined ? { nodes: r.nodes } : {}) };
+  if (r.kind === 'ok') return { kind: 'ok', value: r.value, format: decoded.format, ...(r.nodes !== undefined ? { nodes: r.nodes } : {}) };
   const why = decoded.result.findings.find((f) => f.severity === 'error') ?? decoded.result.findings[0];
   return {
     kind: 'unreadable',

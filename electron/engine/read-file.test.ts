@@ -28,6 +28,23 @@ describe('readAndHash', () => {
     expect(out.stable).toBe(true);
   });
 
+  it('keeps small and large files as bytes of their own, and skips the hash when asked', async () => {
+    for (const size of [10, 4095, 4096, 3 * 1024 * 1024 + 17]) {
+      const content = Buffer.alloc(size, 0x61);
+      await writeFile(join(dir, 'f.json'), content);
+      const out = await readAndHash(join(dir, 'f.json'), 10 * 1024 * 1024);
+      const bare = await readAndHash(join(dir, 'f.json'), 10 * 1024 * 1024, { hash: false });
+      if (out.kind !== 'read' || bare.kind !== 'read') throw new Error('not read');
+      expect(Buffer.from(out.bytes!).equals(content)).toBe(true);
+      expect(Buffer.from(bare.bytes!).equals(content)).toBe(true);
+      // The bytes own their memory (no view into Buffer's shared pool): safe to transfer or keep.
+      expect(out.bytes!.byteOffset).toBe(0);
+      expect(out.bytes!.buffer.byteLength).toBe(size);
+      expect(out.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+      expect(bare.sha256).toBe('');
+    }
+  });
+
   it('hashes but does not keep a file above the limit', async () => {
     await writeFile(join(dir, 'big.json'), Buffer.alloc(5000, 0x20));
     const out = await readAndHash(join(dir, 'big.json'), 1000);

@@ -52,7 +52,7 @@ function unreadable(error: unknown): Attempt {
   return { kind: 'unreadable', code, message: why };
 }
 
-async function attempt(path: string, maxBytes: number): Promise<Attempt> {
+async function attempt(path: string, maxBytes: number, withHash: boolean): Promise<Attempt> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(path, 'r');
@@ -63,12 +63,12 @@ async function attempt(path: string, maxBytes: number): Promise<Attempt> {
     const before = await handle.stat();
     if (!before.isFile()) return unreadable(Object.assign(new Error('not a regular file'), { code: 'EISDIR' }));
     const keep = before.size <= maxBytes;
-    const hash = createHash('sha256');
+    const hash = withHash ? createHash('sha256') : null;
     const chunks: Buffer[] = [];
     let total = 0;
     for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {
       const buf = chunk as Buffer;
-      hash.update(buf);
+      hash?.update(buf);
       total += buf.length;
       if (keep && total <= maxBytes) chunks.push(buf);
     }
@@ -80,8 +80,7 @@ async function attempt(path: string, maxBytes: number): Promise<Attempt> {
       throw error;
     }
     const stable = same(before, after) && total === before.size;
-    const bytes = keep && total <= maxBytes ? new Uint8Array(Buffer.concat(chunks, total)) : null;
-    return { kind: 'read', sha256: hash.digest('hex'), size: total, mtimeMs: before.mtimeMs, bytes, stable };
+    return { kind: 'read', sha256: hash ? hash.digest('hex') : '', size: total, mtimeMs: before.mtimeMs, bytes: keep && total <= maxBytes ? joined(chunks, total) : null, stable };
   } catch (error) {
     if (systemErrorCode(error) === 'ENOENT') return { kind: 'vanished' };
     return unreadable(error);
@@ -90,11 +89,29 @@ async function attempt(path: string, maxBytes: number): Promise<Attempt> {
   }
 }
 
+/**
+ * The chunks as one Uint8Array that owns its memory: a view of the joined buffer when that is
+ * its own allocation (Buffer.concat of 4 KiB or more), a copy when it may sit in Buffer's shared
+ * pool. A 50 MB file is not copied a second time.
+ */
+function joined(chunks: readonly Buffer[], total: number): Uint8Array {
+  const all = Buffer.concat(chunks, total);
+  if (all.byteOffset === 0 && all.buffer.byteLength === all.length) return new Uint8Array(all.buffer, 0, all.length);
+  return new Uint8Array(all);
+}
+
+/** Options of {@link readAndHash}. */
+export interface ReadOptions {
+  /** Compute the sha256 (default true); a job that only decodes passes false and gets `sha256: ''`. */
+  readonly hash?: boolean;
+}
+
 /** Read and hash `path`, retrying once if it changes underneath. */
-export async function readAndHash(path: string, maxBytes = DEFAULT_MAX_ANALYZE_BYTES): Promise<ReadOutcome> {
-  const first = await attempt(path, maxBytes);
+export async function readAndHash(path: string, maxBytes = DEFAULT_MAX_ANALYZE_BYTES, options?: ReadOptions): Promise<ReadOutcome> {
+  const withHash = options?.hash !== false;
+  const first = await attempt(path, maxBytes, withHash);
   if (first.kind !== 'read' || first.stable) return first;
-  return attempt(path, maxBytes);
+  return attempt(path, maxBytes, withHash);
 }
 
 /** Read at most `limit` bytes from the start of `path` (for a raw view of a huge file). */
