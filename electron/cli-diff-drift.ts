@@ -14,7 +14,7 @@ import { shortRepr } from '../shared/drift/short-repr';
 import type { DriftLoader, DriftReport } from '../shared/drift/types';
 import type { Value } from '../shared/model/value';
 import { renderCanonical } from '../shared/render/canonical-json';
-import { decodeBytesForJob } from './engine/decode-for-job';
+import { decodeBytesForJob, sharesNoNodes } from './engine/decode-for-job';
 import { judgeDrift, type PreSide } from './engine/drift-job';
 import { describeSystemError, systemErrorCode } from './engine/engine-error';
 import { DEFAULT_MAX_ANALYZE_BYTES } from './engine/read-file';
@@ -81,7 +81,7 @@ export async function diffCommand(positional: readonly string[], ctx: CommandCon
   const [aPath, bPath] = positional;
   const a = await readDecoded(aPath, ctx, 'compared');
   const b = await readDecoded(bPath, ctx, 'compared');
-  const result = diffValues(a.value, b.value);
+  const result = diffValues(a.value, b.value, { unshared: sharesNoNodes(a.format) && sharesNoNodes(b.format) });
   const { summary } = result;
   const total = summary.added + summary.removed + summary.changed + summary.typeChanged;
   if (ctx.json) {

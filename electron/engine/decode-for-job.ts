@@ -39,3 +39,11 @@ export async function decodeBytesForJob(file: string, bytes: Uint8Array, purpose
     message: `${file} does not decode${why ? ` (${why.code}: ${why.message})` : ''}, so it cannot be ${purpose}. Pick a generation whose value decodes.`,
   };
 }
+
+/**
+ * True for a format whose decoded trees never share a container (what the JSON reader builds,
+ * compressed or not): the diff may then compare them by walking instead of hashing them whole.
+ */
+export function sharesNoNodes(format: string): boolean {
+  return format === 'json' || format.startsWith('json+');
+}

@@ -10,7 +10,7 @@ import type { DiffViewChange } from '../../shared/api/contract';
 import { diffValues } from '../../shared/diff/diff-values';
 import { shortRepr } from '../../shared/drift/short-repr';
 import { renderCanonical } from '../../shared/render/canonical-json';
-import { decodeForJob } from './decode-for-job';
+import { decodeForJob, sharesNoNodes } from './decode-for-job';
 import { nearestLocation, pointersToLocate } from './locate-pointers';
 import { megabytes } from './run-job';
 import type { DiffJob, DiffReply } from './worker-protocol';
@@ -37,6 +37,8 @@ export async function runDiff(job: DiffJob, onProgress?: (done: number, total: n
     });
   const result = diffValues(a.value, b.value, {
     maxChanges: job.maxChanges,
+    // JSON trees share no containers, which lets the diff compare by walking instead of hashing all.
+    unshared: sharesNoNodes(a.format) && sharesNoNodes(b.format),
     ...(progress ? { onProgress: progress, nodes: { before: a.nodes, after: b.nodes } } : {}),
   });
 

@@ -179,6 +179,61 @@ describe('diffValues: shape of the walk', () => {
     expect(total).toBeGreaterThan(600_000);
   });
 
+  it('gives the same diff on unshared trees when comparing by walking instead of hashing', () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const leaf = (): Value => {
+      const r = rnd();
+      if (r < 0.3) return int(Math.floor(rnd() * 5));
+      if (r < 0.5) return float([0.5, -0, 0, NaN, 1.5][Math.floor(rnd() * 5)]);
+      if (r < 0.7) return str(`s${Math.floor(rnd() * 3)}`);
+      return r < 0.8 ? none() : int(String(2n ** 64n + BigInt(Math.floor(rnd() * 2))));
+    };
+    const tree = (d: number): Value => {
+      const r = rnd();
+      if (d > 3 || r < 0.4) return leaf();
+      if (r < 0.7) return listOf(Array.from({ length: Math.floor(rnd() * (d === 0 ? 200 : 6)) }, () => tree(d + 1)));
+      const keys = ['a', 'b', 'c', 'd', 'e'].filter(() => rnd() < 0.6);
+      if (rnd() < 0.2) keys.reverse();
+      return dict(...keys.map((k): [string, Value] => [k, tree(d + 1)]));
+    };
+    // Edits in place, insertions, removals and reordered keys, at every level.
+    const mutate = (v: Value): Value => {
+      if (rnd() < 0.08) return leaf();
+      if (v.kind === 'list') {
+        const items = v.items.map(mutate);
+        if (rnd() < 0.1) items.splice(Math.floor(rnd() * (items.length + 1)), 0, leaf());
+        if (rnd() < 0.05 && items.length > 0) items.splice(Math.floor(rnd() * items.length), 1);
+        return listOf(items);
+      }
+      if (v.kind === 'dict') {
+        const entries = v.entries.map((e) => ({ key: e.key, value: mutate(e.value) }));
+        if (rnd() < 0.1) entries.reverse();
+        return { kind: 'dict', entries };
+      }
+      return v;
+    };
+    let compared = 0;
+    for (let c = 0; c < 600; c++) {
+      const before = tree(0);
+      const after = rnd() < 0.1 ? before : mutate(before);
+      const hashed = diffValues(before, after);
+      const walked = diffValues(before, after, { unshared: true });
+      expect(walked, `case ${c}`).toEqual(hashed);
+      compared += hashed.changes.length;
+    }
+    expect(compared).toBeGreaterThan(1000);
+    // A long list edited in place (the diagonal case) with an insertion elsewhere in the tree.
+    const rows = listOf(Array.from({ length: 500 }, (_, i) => dict(['id', int(i)], ['v', float(i / 7)])));
+    const edited = listOf(rows.items.map((r, i) => (i % 37 === 5 ? dict(['id', int(i)], ['v', float(-1)]) : r)));
+    const doc = (l: Value, extra: Value[]) => dict(['rows', l], ['tail', listOf(extra)]);
+    const b = doc(rows, [int(1), int(2)]);
+    const a = doc(edited, [int(0), int(1), int(2)]);
+    const walked = diffValues(b, a, { unshared: true });
+    expect(walked).toEqual(diffValues(b, a));
+    expect(walked.summary).toEqual({ added: 1, removed: 0, changed: 14, typeChanged: 0 });
+  });
+
   it('takes the progress total from node counts the readers give, and still ends complete', () => {
     const before = listOf(Array.from({ length: 200_000 }, (_, i) => int(i)));
     const after = listOf([...before.items, int(1)]);

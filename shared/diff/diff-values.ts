@@ -18,6 +18,9 @@
  * subtrees are skipped in O(1); on pickle trees that share nodes or contain cycles each
  * (before node, after node) pair is compared at most once, at the first pointer it is reached by,
  * so the diff always ends and stays linear.
+ * - With `unshared` (trees that share no container: a JSON reader's), equal subtrees are found by
+ *   walking both side by side instead of hashing both trees first, and a long list edited in place
+ *   hashes only its runs of unequal items; the changes are the same as on the hashed path.
  */
 import { childPointer } from '../model/json-pointer';
 import { keyToken } from '../model/walk-value';
@@ -65,6 +68,14 @@ export interface DiffOptions {
    * the progress total then needs no counting walk over both trees (a fifth of a 50 MB diff).
    */
   readonly nodes?: { readonly before?: number; readonly after?: number };
+  /**
+   * True when neither tree shares a container (a JSON reader's trees; pickles may share nodes
+   * and hold cycles). Equal subtrees are then recognised by walking both side by side, which
+   * stops at the first difference and takes shared leaves (repeated keys, short strings) by
+   * identity, instead of hashing both trees whole first; hashes are computed only where lists
+   * must be aligned. Same result either way.
+   */
+  readonly unshared?: boolean;
 }
 
 /** Default cap on listed changes: enough for any screen, small enough to send over IPC. */
@@ -77,10 +88,27 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
   const index = createHashIndex();
 
   const total = onProgress ? (options.nodes?.before ?? countNodes(before)) + (options.nodes?.after ?? countNodes(after)) + 1 : 0;
-  let hashedBefore = 0;
   onProgress?.(0, total);
-  hashTree(before, index, onProgress && ((n) => onProgress((hashedBefore = n), total)));
-  hashTree(after, index, onProgress && ((n) => onProgress(Math.min(total - 1, hashedBefore + n), total)));
+  const unshared = options.unshared === true;
+  // Composite equality: by structural hash, or (unshared trees) by walking both.
+  let eq: CompositeEq;
+  if (unshared) {
+    let walked = 0;
+    let nextReport = PROGRESS_EVERY;
+    eq = (b, a) =>
+      treesEqual(b, a, index, (n) => {
+        walked += n;
+        if (onProgress && walked >= nextReport) {
+          nextReport = walked + PROGRESS_EVERY;
+          onProgress(Math.min(total - 1, walked), total);
+        }
+      });
+  } else {
+    let hashedBefore = 0;
+    hashTree(before, index, onProgress && ((n) => onProgress((hashedBefore = n), total)));
+    hashTree(after, index, onProgress && ((n) => onProgress(Math.min(total - 1, hashedBefore + n), total)));
+    eq = (b, a) => hashOf(b, index) === hashOf(a, index);
+  }
 
   const summary = { added: 0, removed: 0, changed: 0, typeChanged: 0 };
   const changes: DiffChange[] = [];
@@ -151,7 +179,7 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
       if (!leafEqual(b, a)) record('changed', pointer, b, a);
       continue;
     }
-    if (!knownToDiffer && hashOf(b, index) === hashOf(a, index)) continue;
+    if (!knownToDiffer && eq(b, a)) continue;
     // Only pairs that differ get here, so remembering each costs little even on big trees, and
     // it is what keeps shared nodes from being reported twice and cycles from looping.
     const seen = visitedPairs.get(b);
@@ -163,11 +191,13 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
     } else visitedPairs.set(b, new Set([seen as Value, a]));
     switch (b.kind) {
       case 'dict':
-        diffDict(b, a as typeof b, pointer, index, queue);
+        diffDict(b, a as typeof b, pointer, index, queue, eq);
         break;
       case 'list':
       case 'tuple':
-        diffSequence(b.items, (a as typeof b).items, itemHashes(b, b.items, index), itemHashes(a, (a as typeof b).items, index), pointer, queue);
+        if (!unshared || !diffInPlace(b.items, (a as typeof b).items, pointer, index, queue, eq)) {
+          diffSequence(b.items, (a as typeof b).items, itemHashes(b, b.items, index), itemHashes(a, (a as typeof b).items, index), pointer, queue);
+        }
         break;
       case 'set':
         diffSet(b.items, (a as typeof b).items, itemHashes(b, b.items, index), itemHashes(a, (a as typeof b).items, index), pointer, queue);
@@ -179,12 +209,12 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
           diffSequence(x, y, itemHashes(null, x, index), itemHashes(null, y, index), childPointer(pointer, token), queue);
         seq(b.args ?? [], ao.args ?? [], 'args');
         if (b.state !== undefined || ao.state !== undefined) {
-          if (b.state === undefined || ao.state === undefined || !quickEqual(b.state, ao.state, index)) {
+          if (b.state === undefined || ao.state === undefined || !quickEqual(b.state, ao.state, eq)) {
             queue(b.state, ao.state, childPointer(pointer, 'state'));
           }
         }
         seq(b.items ?? [], ao.items ?? [], 'items');
-        diffDict({ kind: 'dict', entries: b.entries ?? [] }, { kind: 'dict', entries: ao.entries ?? [] }, childPointer(pointer, 'entries'), index, queue);
+        diffDict({ kind: 'dict', entries: b.entries ?? [] }, { kind: 'dict', entries: ao.entries ?? [] }, childPointer(pointer, 'entries'), index, queue, eq);
         break;
       }
       default:
@@ -195,6 +225,131 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
   onProgress?.(total, total);
   return { summary, changes, truncated };
 }
+
+/** Equality of two composites of the same type, as the structural hash defines it. */
+type CompositeEq = (b: Value, a: Value) => boolean;
+
+/** Progress is reported about this often (nodes walked) on the unshared path. */
+const PROGRESS_EVERY = 65_536;
+
+/**
+ * Equality of two subtrees of unshared trees, exactly as their structural hashes would decide it
+ * (bar collisions): both walked side by side, stopping at the first difference. A dict whose keys
+ * come in another order, a set and an inert object are compared by hash instead (order-free).
+ * `onWalked` hears how many nodes were compared, for progress.
+ */
+function treesEqual(b0: Value, a0: Value, index: HashIndex, onWalked: (n: number) => void): boolean {
+  const bs: Value[] = [b0];
+  const as: Value[] = [a0];
+  let walked = 0;
+  let equal = true;
+  while (bs.length > 0) {
+    const b = bs.pop() as Value;
+    const a = as.pop() as Value;
+    walked += 2;
+    if (a === b) continue;
+    if (!sameType(b, a)) {
+      equal = false;
+      break;
+    }
+    if (b.kind === 'list' || b.kind === 'tuple') {
+      const x = b.items;
+      const y = (a as typeof b).items;
+      if (x.length !== y.length) {
+        equal = false;
+        break;
+      }
+      for (let i = x.length - 1; i >= 0; i--) {
+        bs.push(x[i]);
+        as.push(y[i]);
+      }
+    } else if (b.kind === 'dict') {
+      const x = b.entries;
+      const y = (a as typeof b).entries;
+      if (x.length !== y.length) {
+        equal = false;
+        break;
+      }
+      let sameOrder = true;
+      for (let i = 0; i < x.length; i++) {
+        const k = x[i].key;
+        const l = y[i].key;
+        if (k !== l && !(k.kind === 'str' && l.kind === 'str' && k.value === l.value)) {
+          sameOrder = false;
+          break;
+        }
+      }
+      if (!sameOrder) {
+        if (hashOf(b, index) !== hashOf(a, index)) {
+          equal = false;
+          break;
+        }
+        continue;
+      }
+      for (let i = x.length - 1; i >= 0; i--) {
+        bs.push(x[i].value);
+        as.push(y[i].value);
+      }
+    } else if (isComposite(b)) {
+      if (hashOf(b, index) !== hashOf(a, index)) {
+        equal = false;
+        break;
+      }
+    } else if (!leafEqual(b, a)) {
+      equal = false;
+      break;
+    }
+  }
+  onWalked(walked);
+  return equal;
+}
+
+/**
+ * The list diff of unshared trees when both lists have the same length and at least half their
+ * items are equal in place (values edited between generations): equality by walking, and hashes
+ * only for the runs of unequal items, which are aligned as `alignSequences` aligns them after its
+ * own diagonal split. False when the lists do not qualify (the caller aligns them whole).
+ */
+function diffInPlace(b: readonly Value[], a: readonly Value[], pointer: string, index: HashIndex, queue: Queue, eq: CompositeEq): boolean {
+  const n = b.length;
+  if (a.length !== n) return false;
+  const same = new Uint8Array(n);
+  let equal = 0;
+  for (let t = 0; t < n; t++) {
+    const x = b[t];
+    const y = a[t];
+    if (x === y || (sameType(x, y) && (isComposite(x) ? eq(x, y) : leafEqual(x, y)))) {
+      same[t] = 1;
+      equal++;
+    }
+  }
+  // alignSequences trims the equal ends first, then splits on the diagonal (at least 64 items
+  // left, at least half of them equal in place); anything else is aligned whole, by hash.
+  let lo = 0;
+  while (lo < n && same[lo]) lo++;
+  let hi = n;
+  while (hi > lo && same[hi - 1]) hi--;
+  if (lo === hi) return true;
+  const middle = hi - lo;
+  const equalInMiddle = equal - lo - (n - hi);
+  if (middle < DIAGONAL_MIN || equalInMiddle * 2 < middle) return false;
+  let t = lo;
+  while (t < hi) {
+    if (same[t]) {
+      t++;
+      continue;
+    }
+    const start = t;
+    while (t < hi && !same[t]) t++;
+    diffSequence(b.slice(start, t), a.slice(start, t), itemHashes(null, b.slice(start, t), index), itemHashes(null, a.slice(start, t), index), '', (x, y, p, differs) =>
+      queue(x, y, childPointer(pointer, start + Number(p.slice(1))), differs),
+    );
+  }
+  return true;
+}
+
+/** Segments at least this long are split on the diagonal by `alignSequences`. */
+const DIAGONAL_MIN = 64;
 
 /** Queue a pair to compare; `differs` when their hashes are already known to differ. */
 type Queue = (b: Value | undefined, a: Value | undefined, pointer: string, differs?: boolean) => void;
@@ -251,10 +406,10 @@ function leafEqual(b: Value, a: Value): boolean {
 }
 
 /** Cheap equality for deciding whether a child needs a task at all. */
-function quickEqual(b: Value, a: Value, index: HashIndex): boolean {
+function quickEqual(b: Value, a: Value, eq: CompositeEq): boolean {
   if (a === b) return true;
   if (!sameType(b, a)) return false;
-  if (isComposite(b)) return hashOf(b, index) === hashOf(a, index);
+  if (isComposite(b)) return eq(b, a);
   return leafEqual(b, a);
 }
 
@@ -275,7 +430,7 @@ function lookup(maps: { str: Map<string, number>; other: Map<number, number> }, 
   return key.kind === 'str' ? maps.str.get(key.value) : maps.other.get(hashOf(key, index));
 }
 
-function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, pointer: string, index: HashIndex, queue: Queue): void {
+function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, pointer: string, index: HashIndex, queue: Queue, eq: CompositeEq): void {
   const bMaps = keyMaps(b.entries, index);
   const aMaps = keyMaps(a.entries, index);
   // Hashes of the values, from the index when the dicts are tracked (key, value, key, value…).
@@ -292,7 +447,7 @@ function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, poin
     }
     matched[j] = 1;
     const other = a.entries[j].value;
-    const same = bh !== null && ah !== null ? itemEqual(entry.value, other, bh[2 * i + 1], ah[2 * j + 1]) : quickEqual(entry.value, other, index);
+    const same = bh !== null && ah !== null ? itemEqual(entry.value, other, bh[2 * i + 1], ah[2 * j + 1]) : quickEqual(entry.value, other, eq);
     if (!same) queue(entry.value, other, childPointer(pointer, keyToken(a.entries[j].key)), true);
   }
   for (let j = 0; j < a.entries.length; j++) {
