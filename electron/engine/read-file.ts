@@ -66,11 +66,18 @@ async function attempt(path: string, maxBytes: number, withHash: boolean): Promi
     const hash = withHash ? createHash('sha256') : null;
     const chunks: Buffer[] = [];
     let total = 0;
-    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {
-      const buf = chunk as Buffer;
-      hash?.update(buf);
-      total += buf.length;
-      if (keep && total <= maxBytes) chunks.push(buf);
+    if (hash === null && keep) {
+      // Bytes only (a job decoding a file the scan already hashed): one read into one buffer.
+      const all = await handle.readFile();
+      total = all.length;
+      chunks.push(all);
+    } else {
+      for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {
+        const buf = chunk as Buffer;
+        hash?.update(buf);
+        total += buf.length;
+        if (keep && total <= maxBytes) chunks.push(buf);
+      }
     }
     let after: Snapshot;
     try {
@@ -95,7 +102,7 @@ async function attempt(path: string, maxBytes: number, withHash: boolean): Promi
  * pool. A 50 MB file is not copied a second time.
  */
 function joined(chunks: readonly Buffer[], total: number): Uint8Array {
-  const all = Buffer.concat(chunks, total);
+  const all = chunks.length === 1 && chunks[0].length === total ? chunks[0] : Buffer.concat(chunks, total);
   if (all.byteOffset === 0 && all.buffer.byteLength === all.length) return new Uint8Array(all.buffer, 0, all.length);
   return new Uint8Array(all);
 }
