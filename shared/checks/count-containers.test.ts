@@ -6,6 +6,7 @@ import type { DictEntry, Value } from '../model/value';
 import { containerSize, isContainer } from '../model/value';
 import { walkValue } from '../model/walk-value';
 import { countContainers } from './count-containers';
+import { seededRandom } from '../test-support/seeded-random';
 
 /** The definition: a full walkValue, every node's pointer, buckets per depth (the original code). */
 function reference(value: Value, limits: { maxDepth: number; maxCount: number }): Record<string, number> {
@@ -31,18 +32,6 @@ function reference(value: Value, limits: { maxDepth: number; maxCount: number })
     }
   }
   return out;
-}
-
-/** Seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** Every pairing of small depths and counts (where pruning and caps interact), plus the default. */
@@ -123,7 +112,7 @@ sys.stdout.write(json.dumps(docs))
   });
 
   it('counts shared and cyclic pickle graphs where a full walk first meets each node', () => {
-    const next = random(77);
+    const next = seededRandom(77);
     for (let g = 0; g < 300; g++) {
       const root = pickleLikeGraph(next);
       for (const limits of LIMITS) expect(countContainers(root, limits), `graph ${g}, ${JSON.stringify(limits)}`).toEqual(reference(root, limits));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../model/value';
 import { diffValues, type DiffChange } from './diff-values';
+import { seededRandom } from '../test-support/seeded-random';
 import { bool, bytes, dict, float, int, list, listOf, none, object, set, str, tuple, typed } from './value-builders';
 
 const brief = (changes: DiffChange[]) => changes.map((c) => `${c.kind} ${c.pointer}`);
@@ -180,8 +181,7 @@ describe('diffValues: shape of the walk', () => {
   });
 
   it('gives the same diff on unshared trees when comparing by walking instead of hashing', () => {
-    let seed = 11;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const rnd = seededRandom(11);
     const leaf = (): Value => {
       const r = rnd();
       if (r < 0.3) return int(Math.floor(rnd() * 5));

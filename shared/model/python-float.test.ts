@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { pythonFloatRepr, pythonJsonFloat } from './python-float';
+import { seededRandom } from '../test-support/seeded-random';
 
 /** Python's repr of each double, sent and compared bit for bit (python3 is the oracle). */
 function pythonReprs(xs: readonly number[]): string[] {
@@ -16,18 +17,6 @@ function neighbour(x: number, up: boolean): number {
   d.setFloat64(0, x);
   d.setBigUint64(0, d.getBigUint64(0) + (up ? 1n : -1n));
   return d.getFloat64(0);
-}
-
-/** A small seeded generator (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 describe('pythonFloatRepr', () => {
@@ -49,7 +38,7 @@ describe('pythonFloatRepr', () => {
   });
 
   it('matches CPython repr on 120,000 seeded doubles around and inside the fast range (1e-4 ≤ |x| < 1e16)', () => {
-    const next = random(20261122);
+    const next = seededRandom(20261122);
     const samples: number[] = [];
     // Both edges of the fast range and the doubles right next to them, both signs.
     for (const edge of [1e-4, 1e16, 1e-3, 1e15, 2 ** 53, 1, 0.5]) {

@@ -18,6 +18,7 @@ import type { ChildRequest } from './run-rollback-child';
 import { bundleChild, childEntry, startOperationChild } from './test-support/operation-child';
 import { makeRing, makeTriple, sha256Of } from './test-support/python-checkpoints';
 import type { AuditOp } from './types';
+import { seededRandom } from '../../../shared/test-support/seeded-random';
 
 /** One operation to crash, with what every file must hold before and after it. */
 interface Scenario {
@@ -163,18 +164,6 @@ async function crashAt(scenario: Scenario, step: string): Promise<'old' | 'new'>
   return checkSettled(scenario, runDir, entries);
 }
 
-/** A small deterministic generator, so a failing sequence of delays can be replayed by seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ckpt-crash-'));
   const bundle = await bundleChild();
@@ -300,7 +289,7 @@ describe('a rollback killed with SIGKILL', () => {
 
   it('leaves old or new at random moments, and recovery makes it whole', async () => {
     const seed = 20260130;
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     let midOperation = 0;
     let runs = 0;
     for (const scenario of scenarios) {

@@ -9,6 +9,7 @@ import { walkValue } from '../../model/walk-value';
 import { parsePythonJson } from '../json/parse-python-json';
 import { decodePickle } from './decode-pickle';
 import { decodeBase64, findEmbeddedPickles, mayHoldPickle } from './embedded-pickles';
+import { seededRandom } from '../../test-support/seeded-random';
 
 let dir = '';
 
@@ -177,18 +178,6 @@ print(json.dumps([[base64.b64encode(b).decode(), base64.encodebytes(b).decode(),
   });
 });
 
-/** Seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** pickle.dumps(['x'], protocol=2), base64: a real embedded pickle. */
 const PICKLE_B64 = Buffer.from([0x80, 0x02, 0x5d, 0x71, 0x00, 0x58, 0x01, 0x00, 0x00, 0x00, 0x78, 0x71, 0x01, 0x61, 0x2e]).toString('base64');
 
@@ -232,7 +221,7 @@ function randomJson(next: () => number, withPickle: boolean): string {
 
 describe('the unshared hint', () => {
   it('gives the same answers on random JSON trees as the scan that remembers every container', () => {
-    const next = random(2026);
+    const next = seededRandom(2026);
     let holding = 0;
     for (let i = 0; i < 400; i++) {
       const text = randomJson(next, i % 3 === 0);
