@@ -123,7 +123,8 @@ export function alignSequences(a: ArrayLike<number>, b: ArrayLike<number>, emit:
   return stats;
 }
 
-const DIAGONAL_MIN = 64;
+/** Segments at least this long (equal on both sides) are tried for a split on the diagonal. */
+export const DIAGONAL_MIN = 64;
 
 /**
  * Equal lengths and at least half the items equal at the same index (values edited in place, the

@@ -25,7 +25,7 @@
 import { childPointer } from '../model/json-pointer';
 import { keyToken } from '../model/walk-value';
 import type { Value } from '../model/value';
-import { alignSequences } from './align-sequences';
+import { alignSequences, DIAGONAL_MIN } from './align-sequences';
 import { createHashIndex, hashOf, hashTree, isComposite, normalIntText, smallSubtreeSize, type HashIndex } from './structural-hash';
 
 /** One difference between two values. */
@@ -341,15 +341,12 @@ function diffInPlace(b: readonly Value[], a: readonly Value[], pointer: string, 
     }
     const start = t;
     while (t < hi && !same[t]) t++;
-    diffSequence(b.slice(start, t), a.slice(start, t), itemHashes(null, b.slice(start, t), index), itemHashes(null, a.slice(start, t), index), '', (x, y, p, differs) =>
-      queue(x, y, childPointer(pointer, start + Number(p.slice(1))), differs),
-    );
+    const runB = b.slice(start, t);
+    const runA = a.slice(start, t);
+    diffSequence(runB, runA, itemHashes(null, runB, index), itemHashes(null, runA, index), pointer, queue, start);
   }
   return true;
 }
-
-/** Segments at least this long are split on the diagonal by `alignSequences`. */
-const DIAGONAL_MIN = 64;
 
 /** Queue a pair to compare; `differs` when their hashes are already known to differ. */
 type Queue = (b: Value | undefined, a: Value | undefined, pointer: string, differs?: boolean) => void;
@@ -479,6 +476,8 @@ function diffSequence(
   ah: Float64Array,
   pointer: string,
   queue: Queue,
+  /** Where `b[0]` and `a[0]` sit in the lists the pointers index (a run cut out of a longer list). */
+  base = 0,
 ): void {
   // Trim the untouched ends first: the common case (a few changes in a long list) never aligns them.
   let lo = 0;
@@ -505,9 +504,9 @@ function diffSequence(
   for (let i = lo; i < bHi; i++) kb[i - lo] = code(b[i]);
   for (let j = lo; j < aHi; j++) ka[j - lo] = code(a[j]);
   alignSequences(hb, ha, (op, i, j) => {
-    if (op === 'add') queue(undefined, a[lo + j], childPointer(pointer, lo + j));
-    else if (op === 'del') queue(b[lo + i], undefined, childPointer(pointer, lo + i));
-    else queue(b[lo + i], a[lo + j], childPointer(pointer, lo + j), hb[i] !== ha[j]);
+    if (op === 'add') queue(undefined, a[lo + j], childPointer(pointer, base + lo + j));
+    else if (op === 'del') queue(b[lo + i], undefined, childPointer(pointer, base + lo + i));
+    else queue(b[lo + i], a[lo + j], childPointer(pointer, base + lo + j), hb[i] !== ha[j]);
   }, { kindsA: kb, kindsB: ka });
 }
 
