@@ -16,6 +16,7 @@
  * - No input crashes it: unreadable folders and files, loops, vanished files and bugs in the
  *   checks become findings, root errors or notices.
  */
+import { formatBytes } from '../../shared/text/format-bytes';
 import { homedir } from 'node:os';
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
@@ -210,19 +211,6 @@ function failedAnalysis(member: MemberPlan, reason: string): HashedFileAnalysis 
     sha256: '',
     mtimeMs: member.mtimeMs,
   };
-}
-
-/** `812 B`, `3.4 KB`, `100 MB` for a verdict. */
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 100 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 function findingKey(f: Finding): string {
@@ -537,7 +525,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       ...known,
       health: 'unknown',
       fallbackId: null,
-      verdict: `Checking ${waiting.length} ${waiting.length === 1 ? 'file' : 'files'} (${formatSize(bytes)})…`,
+      verdict: `Checking ${waiting.length} ${waiting.length === 1 ? 'file' : 'files'} (${formatBytes(bytes)})…`,
       findings: known.findings.filter((f) => !left.has(f.file)),
       generations: known.generations.map((g) =>
         g.members.some((m) => left.has(m.path)) || (g.members.length === 0 && left.size > 0)
