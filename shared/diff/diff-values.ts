@@ -24,7 +24,7 @@
  */
 import { childPointer } from '../model/json-pointer';
 import { keyToken } from '../model/walk-value';
-import type { Value } from '../model/value';
+import { floatValue, type Value } from '../model/value';
 import { alignSequences, DIAGONAL_MIN } from './align-sequences';
 import { createHashIndex, hashOf, hashTree, isComposite, normalIntText, smallSubtreeSize, type HashIndex } from './structural-hash';
 
@@ -383,7 +383,7 @@ function leafEqual(b: Value, a: Value): boolean {
     }
     case 'float':
       // Object.is: NaN equals NaN, -0.0 differs from 0.0.
-      return Object.is(b.value, (a as typeof b).value);
+      return b.text === (a as typeof b).text || Object.is(floatValue(b), floatValue(a as typeof b));
     case 'str':
       return b.value === (a as typeof b).value;
     case 'bytes': {

@@ -21,7 +21,7 @@
  * - The inner loop passes hashes as two int32 lanes through module-level registers (`OH`, `OL`)
  *   rather than returning 53-bit doubles, which V8 would box on every call.
  */
-import type { Value } from '../model/value';
+import { floatValue, type Value } from '../model/value';
 
 /**
  * Hashes of the tracked composite nodes hashed so far; hash both sides of a diff into the same
@@ -193,8 +193,9 @@ function leafInto(v: Value): void {
       // By value: every NaN alike, -0.0 apart from 0.0 (its sign bit differs).
       let lo = 0;
       let hi = 0x7ff80000;
-      if (!Number.isNaN(v.value)) {
-        f64[0] = v.value;
+      const x = floatValue(v);
+      if (!Number.isNaN(x)) {
+        f64[0] = x;
         lo = u32[0];
         hi = u32[1];
       }

@@ -11,7 +11,7 @@ export const bool = (value: boolean): Value => ({ kind: 'bool', value });
 /** An int from decimal text or a bigint/number. */
 export const int = (v: string | number | bigint): Value => ({ kind: 'int', text: String(v) });
 /** A float; `text` defaults to the JS spelling. */
-export const float = (value: number, text = String(value)): Value => ({ kind: 'float', value, text });
+export const float = (value: number, text = String(value)): Value => ({ kind: 'float', text });
 /** A str. */
 export const str = (value: string): Value => ({ kind: 'str', value });
 /** bytes (or bytearray). */

@@ -13,7 +13,7 @@
  */
 import { childPointer } from '../model/json-pointer';
 import { pythonJsonFloat } from '../model/python-float';
-import type { Value } from '../model/value';
+import { floatValue, type Value } from '../model/value';
 import { pythonStr } from '../render/python-repr';
 import { inferFromString } from './infer-pre';
 import { jsLoaderEffect, jsLoses } from './js-loader';
@@ -197,7 +197,7 @@ function sameNative(pre: Value, post: Value): boolean {
     case 'int':
       return pre.text === (post as typeof pre).text || safeBigInt(pre.text) === safeBigInt((post as typeof pre).text);
     case 'float':
-      return Object.is(pre.value, (post as typeof pre).value);
+      return Object.is(floatValue(pre), floatValue(post as typeof pre));
     default:
       return false;
   }
@@ -217,8 +217,8 @@ function mismatch(pre: Value, post: Value): Judgement {
     return { verdict: 'coerced', note: `${typeNameOf(pre)} → str: written as str(value); json.load gives a str.` };
   }
   if ((pre.kind === 'int' || pre.kind === 'float') && (post.kind === 'int' || post.kind === 'float')) {
-    const a = pre.kind === 'int' ? Number(pre.text) : pre.value;
-    const b = post.kind === 'int' ? Number(post.text) : post.value;
+    const a = pre.kind === 'int' ? Number(pre.text) : floatValue(pre);
+    const b = post.kind === 'int' ? Number(post.text) : floatValue(post);
     if (a === b && (pre.kind === 'float' || BigInt(pre.text) === BigInt(Math.trunc(b)))) {
       return { verdict: 'coerced', note: `${pre.kind} → ${post.kind}: same value, other type after load.` };
     }
@@ -323,7 +323,7 @@ function jsonKey(key: Value): string | null {
     case 'null':
       return 'null';
     case 'float':
-      return pythonJsonFloat(key.value);
+      return pythonJsonFloat(floatValue(key));
     default:
       return null;
   }

@@ -5,7 +5,7 @@
  * `Infinity` are not JSON at all (the whole `JSON.parse` throws), and -0.0 comes back as -0 but
  * `JSON.stringify` writes it as `0`.
  */
-import type { Value } from '../model/value';
+import { floatValue, type Value } from '../model/value';
 
 /** The effect of JSON.parse on one post-load leaf, or null when it survives unchanged. */
 export interface JsEffect {
@@ -21,7 +21,9 @@ export function jsLoses(v: Value): boolean {
     const digits = v.text.length - (v.text.charCodeAt(0) === 45 ? 1 : 0);
     return digits > 15 && jsLoaderEffect(v) !== null;
   }
-  return v.kind === 'float' && (!Number.isFinite(v.value) || Object.is(v.value, -0));
+  if (v.kind !== 'float') return false;
+  const x = floatValue(v);
+  return !Number.isFinite(x) || Object.is(x, -0);
 }
 
 /**
@@ -42,11 +44,12 @@ export function jsLoaderEffect(v: Value): JsEffect | null {
     return { seen, note: `JavaScript cannot hold this integer past 2**53: JSON.parse reads it as ${seen} (off by ${off > 0n ? '+' : ''}${off}), and that is what a re-save writes.` };
   }
   if (v.kind === 'float') {
-    if (Number.isNaN(v.value) || !Number.isFinite(v.value)) {
-      const name = Number.isNaN(v.value) ? 'NaN' : v.value > 0 ? 'Infinity' : '-Infinity';
+    const x = floatValue(v);
+    if (!Number.isFinite(x)) {
+      const name = Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
       return { seen: 'JSON.parse throws', note: `${name} is not valid JSON: JSON.parse throws on the whole file, so a JavaScript loader cannot read any of it.` };
     }
-    if (Object.is(v.value, -0)) {
+    if (Object.is(x, -0)) {
       return { seen: '0', note: 'JSON.parse keeps -0, but -0 === 0 in JavaScript and JSON.stringify writes 0: the sign is lost on the next save.' };
     }
   }

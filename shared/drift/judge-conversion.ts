@@ -5,7 +5,7 @@
  * `PreDesc`.
  */
 import { pythonFloatRepr } from '../model/python-float';
-import type { Value } from '../model/value';
+import { floatValue, type Value } from '../model/value';
 import { pythonBytesRepr } from '../render/python-repr';
 import { fieldsFromRepr, parseIso, sameFields, type IsoFields, type IsoKind } from './iso-datetime';
 import type { DriftVerdict } from './types';
@@ -154,11 +154,11 @@ function judgeTimedelta(pre: PreDesc, post: Value): Judgement {
     const part = (name: string): bigint => BigInt(new RegExp(`${name}=(-?\\d+)`).exec(m[1])?.[1] ?? '0');
     const micros = (part('days') * 86400n + part('seconds')) * 1_000_000n + part('microseconds');
     const seconds = Number(micros) / 1e6;
-    const got = post.kind === 'float' ? post.value : Number(post.text);
+    const got = post.kind === 'float' ? floatValue(post) : Number(post.text);
     if (got === seconds && BigInt(Math.round(got * 1e6)) === micros) {
       return { verdict: 'coerced', note: `timedelta → ${post.kind} seconds: timedelta(seconds=value) reads it back.` };
     }
-    return { verdict: 'lossy', note: `timedelta → ${post.kind} ${post.kind === 'float' ? pythonFloatRepr(post.value) : post.text}, not its ${seconds} seconds exactly.` };
+    return { verdict: 'lossy', note: `timedelta → ${post.kind} ${post.kind === 'float' ? pythonFloatRepr(floatValue(post)) : post.text}, not its ${seconds} seconds exactly.` };
   }
   return lostAs(pre, post);
 }
@@ -183,7 +183,7 @@ function judgeDecimal(pre: PreDesc, post: Value): Judgement {
   }
   if ((post.kind === 'float' || post.kind === 'int') && text !== undefined) {
     const want = decimalParts(text);
-    const gotText = post.kind === 'float' ? pythonFloatRepr(post.value) : post.text;
+    const gotText = post.kind === 'float' ? pythonFloatRepr(floatValue(post)) : post.text;
     const got = decimalParts(gotText);
     if (want && got && want.neg === got.neg && want.digits === got.digits && want.exp === got.exp) {
       const zeros = /\.\d*0$/.test(text) ? ' (its trailing zeros, the precision it carried, are gone)' : '';
@@ -268,7 +268,7 @@ function sameScalar(a: Value, b: Value): boolean {
     case 'str':
       return a.value === (b as typeof a).value;
     case 'float':
-      return Object.is(a.value, (b as typeof a).value);
+      return Object.is(floatValue(a), floatValue(b as typeof a));
     case 'bool':
       return a.value === (b as typeof a).value;
     default:
@@ -288,7 +288,7 @@ export function describe(v: Value): string {
     case 'int':
       return `int ${clip(v.text)}`;
     case 'float':
-      return `float ${pythonFloatRepr(v.value)}`;
+      return `float ${pythonFloatRepr(floatValue(v))}`;
     case 'bool':
       return v.value ? 'True' : 'False';
     case 'null':

@@ -5,7 +5,7 @@
  * person's program would print, cut with `…`.
  */
 import { pythonFloatRepr } from '../model/python-float';
-import type { Value } from '../model/value';
+import { floatValue, type Value } from '../model/value';
 import { pythonBytesRepr, pythonStrRepr } from '../render/python-repr';
 
 /** Marks an output cut at `maxChars`. */
@@ -21,7 +21,7 @@ function leafRepr(v: Value, maxChars: number): string {
     case 'int':
       return v.text;
     case 'float':
-      return pythonFloatRepr(v.value);
+      return pythonFloatRepr(floatValue(v));
     case 'str':
       return v.value.length > maxChars ? pythonStrRepr(v.value.slice(0, maxChars)) + ELLIPSIS : pythonStrRepr(v.value);
     case 'bytes': {

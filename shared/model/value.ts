@@ -44,13 +44,29 @@ export interface IntValue {
 }
 
 /**
- * A float. `value` is the IEEE double; `text` is how the source wrote it (JSON) or Python's
- * `repr` (pickle), e.g. `1e+22`, `1.5e-07`, `NaN`, `Infinity`, `-0.0`.
+ * A float, as text: how the source wrote it (JSON) or Python's `repr` (pickle), e.g. `1e+22`,
+ * `1.5e-07`, `NaN`, `Infinity`, `-0.0`, `inf`. The text determines the IEEE double exactly; read
+ * the number through {@link floatValue}. No double is kept beside it: a big checkpoint holds
+ * millions of floats, and converting and boxing each one at decode time was a fifth of the JSON
+ * parse, for values most consumers compare or print as text.
  */
 export interface FloatValue {
   readonly kind: 'float';
-  readonly value: number;
   readonly text: string;
+}
+
+/**
+ * The IEEE double a float node stands for. `Number` reads every JSON spelling exactly as Python's
+ * `float` does (correctly rounded, `NaN`, `Infinity`, `-Infinity`, overflow to infinity); Python's
+ * repr spells the infinities `inf`/`-inf`, which `Number` does not know.
+ */
+export function floatValue(v: FloatValue): number {
+  const x = Number(v.text);
+  if (x === x) return x;
+  const t = v.text;
+  if (t === 'inf' || t === '+inf') return Infinity;
+  if (t === '-inf') return -Infinity;
+  return NaN;
 }
 
 /** A text string. */

@@ -26,7 +26,7 @@
  */
 import type { TextLocation } from '../api/contract';
 import { pythonJsonFloat } from '../model/python-float';
-import type { Value } from '../model/value';
+import { floatValue, type Value, type FloatValue } from '../model/value';
 import { parsePointer } from '../model/json-pointer';
 import { walkValue, type WalkEntry } from '../model/walk-value';
 
@@ -171,7 +171,7 @@ function open(em: Emitter, e: WalkEntry, level: number, layouts: Layout[]): void
       em.token(v.text);
       return;
     case 'float':
-      em.token(floatText(v.value, v.text));
+      em.token(floatText(v));
       return;
     case 'str':
       em.string(v.value);
@@ -286,10 +286,8 @@ function closeWith(em: Emitter, count: number, level: number, bracket: string): 
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
 
 /** A float's source text when it is valid JSON, else Python's json spelling of its value. */
-function floatText(value: number, text: string): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (JSON_NUMBER.test(text)) return text;
-  return pythonJsonFloat(value);
+function floatText(v: FloatValue): string {
+  return JSON_NUMBER.test(v.text) ? v.text : pythonJsonFloat(floatValue(v));
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -43,8 +43,8 @@ sys.stdout.write(json.dumps(out))
       [{ kind: 'set', items: [int('3')], frozen: true }, 'frozenset({3})'],
       [{ kind: 'set', items: [], frozen: true }, 'frozenset()'],
       [{ kind: 'bytes', value: new Uint8Array([97]), mutable: true }, "bytearray(b'a')"],
-      [{ kind: 'dict', entries: [{ key: { kind: 'tuple', items: [int('1'), str('a')] }, value: { kind: 'null' } }, { key: { kind: 'float', value: 0.5, text: '0.5' }, value: { kind: 'bool', value: false } }] }, "{(1, 'a'): None, 0.5: False}"],
-      [{ kind: 'list', items: [{ kind: 'float', value: 1e22, text: '1e22' }, { kind: 'float', value: NaN, text: 'NaN' }, { kind: 'float', value: -Infinity, text: '-Infinity' }] }, '[1e+22, nan, -inf]'],
+      [{ kind: 'dict', entries: [{ key: { kind: 'tuple', items: [int('1'), str('a')] }, value: { kind: 'null' } }, { key: { kind: 'float', text: '0.5' }, value: { kind: 'bool', value: false } }] }, "{(1, 'a'): None, 0.5: False}"],
+      [{ kind: 'list', items: [{ kind: 'float', text: '1e22' }, { kind: 'float', text: 'NaN' }, { kind: 'float', text: '-Infinity' }] }, '[1e+22, nan, -inf]'],
       [{ kind: 'object', cls: 'builtins.RuntimeError', args: [str('boom'), int('2')] }, "RuntimeError('boom', 2)"],
     ];
     const expected = py(

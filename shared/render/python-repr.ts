@@ -17,7 +17,7 @@
  * container met again inside itself prints as Python's `[...]` / `{...}`.
  */
 import { pythonFloatRepr } from '../model/python-float';
-import type { Value } from '../model/value';
+import { floatValue, type Value } from '../model/value';
 
 type Work = string | Value | { readonly leave: object };
 
@@ -48,7 +48,7 @@ export function pythonRepr(value: Value): string {
         out.push(v.text);
         break;
       case 'float':
-        out.push(pythonFloatRepr(v.value));
+        out.push(pythonFloatRepr(floatValue(v)));
         break;
       case 'str':
         out.push(pythonStrRepr(v.value));

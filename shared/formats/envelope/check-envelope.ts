@@ -29,7 +29,7 @@ import type { EnvelopeInfo } from '../../checks/types';
 import { createSha256, type Sha256Factory } from '../../hash/sha256';
 import type { Finding, Severity } from '../../model/finding';
 import { childPointer } from '../../model/json-pointer';
-import type { DictValue, Value } from '../../model/value';
+import { floatValue, type DictValue, type Value } from '../../model/value';
 import { walkValue } from '../../model/walk-value';
 import { pythonRepr } from '../../render/python-repr';
 import { PythonJsonDumpsError, pythonJsonDumpsTo, type PythonJsonDumpsOptions } from '../json/python-dumps';
@@ -243,7 +243,7 @@ function truthy(v: Value): boolean {
     case 'int':
       return v.text !== '0';
     case 'float':
-      return v.value !== 0;
+      return floatValue(v) !== 0;
     case 'str':
       return v.value.length > 0;
     case 'bytes':

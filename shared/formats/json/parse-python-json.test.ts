@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Value } from '../../model/value';
+import { floatValue, type Value } from '../../model/value';
 import { pythonRepr } from '../../render/python-repr';
 import { PYTHON_JSON_DEPTH_LIMIT, parsePythonJson } from './parse-python-json';
 
@@ -149,7 +149,7 @@ emit(text)
     expect(floats.map((f) => (f.kind === 'float' ? f.text : f.kind))).toEqual([
       '1E5', '1.0e-7', '-0.0', '1e400', '2.50', '123456789012345678901234567890.5', 'NaN', 'Infinity', '-Infinity',
     ]);
-    const values = floats.map((f) => (f.kind === 'float' ? f.value : null));
+    const values = floats.map((f) => (f.kind === 'float' ? floatValue(f) : null));
     expect(values[0]).toBe(100000);
     expect(Object.is(values[2], -0)).toBe(true);
     expect(values[3]).toBe(Infinity);

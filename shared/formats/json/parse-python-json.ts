@@ -85,9 +85,9 @@ const utf8 = new TextDecoder('utf-8');
 const NULL_NODE: Value = Object.freeze({ kind: 'null' });
 const TRUE_NODE: Value = Object.freeze({ kind: 'bool', value: true });
 const FALSE_NODE: Value = Object.freeze({ kind: 'bool', value: false });
-const NAN_NODE: Value = Object.freeze({ kind: 'float', value: NaN, text: 'NaN' });
-const INF_NODE: Value = Object.freeze({ kind: 'float', value: Infinity, text: 'Infinity' });
-const NEG_INF_NODE: Value = Object.freeze({ kind: 'float', value: -Infinity, text: '-Infinity' });
+const NAN_NODE: Value = Object.freeze({ kind: 'float', text: 'NaN' });
+const INF_NODE: Value = Object.freeze({ kind: 'float', text: 'Infinity' });
+const NEG_INF_NODE: Value = Object.freeze({ kind: 'float', text: '-Infinity' });
 const SMALL_INTS: readonly IntValue[] = Array.from({ length: 1024 }, (_, i) => Object.freeze({ kind: 'int', text: String(i) }));
 /**
  * Files up to this size are decoded to one string up front and tokens are cut from it by index
@@ -646,7 +646,7 @@ class Parser {
     }
     // Integers have no leading zeros or '+', so their text is canonical as written (bar -0).
     const text = this.slice(p, i);
-    if (isFloat) return { kind: 'float', value: Number(text), text };
+    if (isFloat) return { kind: 'float', text };
     const digits = neg ? i - p - 1 : i - p;
     if (digits > PYTHON_INT_MAX_STR_DIGITS) {
       this.longIntCount++;

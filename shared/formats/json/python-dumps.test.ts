@@ -103,7 +103,7 @@ sys.stdout.write(json.dumps(docs))
   it('converts tuples, non-str keys and default=str nodes as Python does', () => {
     const int = (text: string): Value => ({ kind: 'int', text });
     const str = (value: string): Value => ({ kind: 'str', value });
-    const float = (value: number): Value => ({ kind: 'float', value, text: String(value) });
+    const float = (value: number): Value => ({ kind: 'float', text: String(value) });
     const values: Value[] = [
       { kind: 'tuple', items: [int('1'), { kind: 'tuple', items: [str('x')] }, { kind: 'tuple', items: [] }] },
       { kind: 'dict', entries: [
@@ -185,7 +185,7 @@ sys.stdout.write(json.dumps(docs))
       kind: 'dict',
       entries: [
         { key: str('😀'), value: { kind: 'list', items: Array.from({ length: 50 }, (_, i) => str(astral.slice(i % astral.length))) } },
-        { key: str('n'), value: { kind: 'float', value: 0.1, text: '0.1' } },
+        { key: str('n'), value: { kind: 'float', text: '0.1' } },
         { key: str('end\ud83d'), value: str('\ud83d') },
       ],
     };

@@ -26,7 +26,7 @@
  * has). Iterative (explicit work stack), so depth is not bounded by the JS stack.
  */
 import { pythonJsonFloat } from '../../model/python-float';
-import type { DictEntry, Value } from '../../model/value';
+import { floatValue, type DictEntry, type Value } from '../../model/value';
 import { pythonStr } from '../../render/python-repr';
 
 /** Options of {@link pythonJsonDumps}, named after Python's keyword arguments. */
@@ -172,7 +172,7 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
         buf += v.text;
         return;
       case 'float':
-        buf += pythonJsonFloat(v.value);
+        buf += pythonJsonFloat(floatValue(v));
         return;
       case 'list':
       case 'tuple':
@@ -240,7 +240,7 @@ function dictKeyText(key: Value): string {
     case 'str':
       return key.value;
     case 'float':
-      return pythonJsonFloat(key.value);
+      return pythonJsonFloat(floatValue(key));
     case 'bool':
       return key.value ? 'true' : 'false';
     case 'null':
@@ -285,8 +285,8 @@ function isNumberKey(v: Value): boolean {
  * false both ways in Python; here it counts as equal, which keeps it in place in a stable sort.
  */
 function compareNumbers(a: Value, b: Value): number {
-  const fa = a.kind === 'float' ? a.value : null;
-  const fb = b.kind === 'float' ? b.value : null;
+  const fa = a.kind === 'float' ? floatValue(a) : null;
+  const fb = b.kind === 'float' ? floatValue(b) : null;
   if ((fa !== null && Number.isNaN(fa)) || (fb !== null && Number.isNaN(fb))) return 0;
   if ((fa !== null && !Number.isFinite(fa)) || (fb !== null && !Number.isFinite(fb))) {
     const sa = fa !== null && !Number.isFinite(fa) ? fa : 0;
@@ -305,7 +305,7 @@ function compareNumbers(a: Value, b: Value): number {
 function exactRational(v: Value): [bigint, bigint] {
   if (v.kind === 'bool') return [v.value ? 1n : 0n, 1n];
   if (v.kind === 'int') return [BigInt(v.text), 1n];
-  const x = v.kind === 'float' ? v.value : 0;
+  const x = v.kind === 'float' ? floatValue(v) : 0;
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);

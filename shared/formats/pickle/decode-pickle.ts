@@ -777,7 +777,7 @@ class PickleMachine {
   }
 
   private pushFloat(value: number): void {
-    this.push({ kind: 'float', value, text: floatRepr(value) });
+    this.push({ kind: 'float', text: pythonFloatRepr(value) });
   }
 
   /**
@@ -1158,20 +1158,6 @@ class PickleMachine {
 // One scratch buffer for BINFLOAT, instead of a DataView per float.
 const FLOAT_BYTES = new Uint8Array(8);
 const FLOAT_VIEW = new DataView(FLOAT_BYTES.buffer);
-
-/**
- * Python's repr of a float. Where Python writes fixed notation (1e-4 <= |x| < 1e16) JavaScript's
- * own String(x) has the same shortest digits in the same layout, short of the `.0` Python puts on
- * a whole number; everything else goes through the general formatter.
- */
-function floatRepr(x: number): string {
-  const a = x < 0 ? -x : x;
-  if (a >= 1e-4 && a < 1e16) {
-    const s = String(x);
-    return s.indexOf('.') >= 0 ? s : `${s}.0`;
-  }
-  return pythonFloatRepr(x);
-}
 
 function markCalled(record: PickleGlobal): void {
   record.called = true;

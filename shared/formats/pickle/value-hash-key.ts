@@ -4,7 +4,7 @@
  * the value in place (`{1: 'a', True: 'b'}` is `{1: 'b'}` in Python). Also Python's hashability
  * rule, since an unhashable key makes `pickle.load` raise TypeError.
  */
-import type { Value } from '../../model/value';
+import { floatValue, type Value } from '../../model/value';
 import { pythonFloatRepr } from '../../model/python-float';
 
 const MAX_TUPLE_DEPTH = 16;
@@ -28,10 +28,12 @@ export function hashKey(v: Value, depth = 0): string | null {
       return v.value ? 'n1' : 'n0';
     case 'int':
       return `n${v.text}`;
-    case 'float':
-      if (Number.isNaN(v.value)) return null;
-      if (Number.isInteger(v.value)) return `n${BigInt(v.value).toString()}`;
-      return `f${pythonFloatRepr(v.value)}`;
+    case 'float': {
+      const x = floatValue(v);
+      if (Number.isNaN(x)) return null;
+      if (Number.isInteger(x)) return `n${BigInt(x).toString()}`;
+      return `f${pythonFloatRepr(x)}`;
+    }
     case 'str':
       return `s${v.value}`;
     case 'bytes':

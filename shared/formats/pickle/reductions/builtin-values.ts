@@ -3,7 +3,7 @@
  * `set([items])`), `bytes` (`_codecs.encode(latin1_text, 'latin1')` below protocol 3, since Python 2
  * has no bytes type), `bytearray`, and `complex`.
  */
-import type { BytesValue, SetValue, Value } from '../../../model/value';
+import { floatValue, type BytesValue, type SetValue, type Value } from '../../../model/value';
 import { pythonFloatRepr } from '../../../model/python-float';
 import { encodeLatin1 } from '../pickle-strings';
 import { hashKey } from '../value-hash-key';
@@ -123,7 +123,7 @@ function complexPart(x: number): string {
 
 function numberArg(v: Value | undefined): number | null {
   if (v === undefined) return 0;
-  if (v.kind === 'float') return v.value;
+  if (v.kind === 'float') return floatValue(v);
   const n = intArg(v);
   return n === null ? null : Number(n);
 }
