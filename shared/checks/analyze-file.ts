@@ -70,14 +70,22 @@ function topLevelVersion(value: Value): string | null {
   const dict = value.kind === 'dict' ? value : value.kind === 'object' && value.state?.kind === 'dict' ? value.state : null;
   if (!dict) return null;
   for (const key of ['schema_version', 'schemaVersion', 'version']) {
-    const entry = dict.entries.find((e) => e.key.kind === 'str' && e.key.value === key);
-    if (!entry) continue;
-    const v = entry.value;
+    const v = firstStrKeyValue(dict.pairs, key);
+    if (v === undefined) continue;
     if (v.kind === 'int') return v.text;
     if (v.kind === 'str') return v.value;
     if (v.kind === 'float') return v.text;
   }
   return null;
+}
+
+/** The value under the first str key equal to `key`, or undefined. */
+function firstStrKeyValue(pairs: readonly Value[], key: string): Value | undefined {
+  for (let i = 0; i < pairs.length; i += 2) {
+    const k = pairs[i];
+    if (k.kind === 'str' && k.value === key) return pairs[i + 1];
+  }
+  return undefined;
 }
 
 /** What the checks run with, as opposed to what they judge: here, the SHA-256 implementation. */

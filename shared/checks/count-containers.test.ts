@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parsePythonJson } from '../formats/json/parse-python-json';
 import { decodePickle } from '../formats/pickle/decode-pickle';
-import type { DictEntry, Value } from '../model/value';
+import type { Value } from '../model/value';
 import { containerSize, isContainer } from '../model/value';
 import { walkValue } from '../model/walk-value';
 import { countContainers } from './count-containers';
@@ -40,7 +40,7 @@ const LIMITS = [
   ...[0, 1, 2, 3, 4, 6, 10].flatMap((maxDepth) => [1, 2, 3, 4, 5, 6, 8, 12, 20].map((maxCount) => ({ maxDepth, maxCount }))),
 ];
 
-/** A random graph as pickles make them: shared nodes, cycles, objects with args/state/items/entries. */
+/** A random graph as pickles make them: shared nodes, cycles, objects with args/state/items/pairs. */
 function pickleLikeGraph(next: () => number): Value {
   const pool: Value[] = [];
   const leaf = (): Value => (next() < 0.5 ? { kind: 'int', text: String(Math.floor(next() * 100)) } : { kind: 'str', value: `s/${Math.floor(next() * 9)}~` });
@@ -53,16 +53,19 @@ function pickleLikeGraph(next: () => number): Value {
     if (r < 0.45) node = { kind: 'list', items: [] };
     else if (r < 0.55) node = { kind: 'tuple', items: [] };
     else if (r < 0.6) node = { kind: 'set', items: [] };
-    else if (r < 0.85) node = { kind: 'dict', entries: [] };
+    else if (r < 0.85) node = { kind: 'dict', pairs: [] };
     else node = { kind: 'object', cls: 'pkg.Thing' };
     pool.push(node);
     if (node.kind === 'dict') {
-      for (let i = 0; i < n; i++) (node.entries as DictEntry[]).push({ key: next() < 0.8 ? { kind: 'str', value: `k${i}/x` } : { kind: 'int', text: String(i) }, value: make(depth + 1) });
+      for (let i = 0; i < n; i++) {
+        const key: Value = next() < 0.8 ? { kind: 'str', value: `k${i}/x` } : { kind: 'int', text: String(i) };
+        node.pairs.push(key, make(depth + 1));
+      }
     } else if (node.kind === 'object') {
       if (next() < 0.6) (node as { args?: Value[] }).args = Array.from({ length: n }, () => make(depth + 1));
       if (next() < 0.7) node.state = make(depth + 1);
       if (next() < 0.3) node.items = [make(depth + 1)];
-      if (next() < 0.3) node.entries = [{ key: { kind: 'str', value: 'e' }, value: make(depth + 1) }];
+      if (next() < 0.3) node.pairs = [{ kind: 'str', value: 'e' }, make(depth + 1)];
     } else {
       for (let i = 0; i < n; i++) (node as { items: Value[] }).items.push(make(depth + 1));
     }

@@ -85,7 +85,7 @@ export function countContainers(
         size = v.items.length;
         break;
       case 'dict':
-        size = v.entries.length;
+        size = v.pairs.length >> 1;
         break;
       case 'object':
         size = -1;
@@ -123,7 +123,7 @@ export function countContainers(
     const i = top.next++;
     const v = top.value;
     if (top.members !== null) visit(top.members[i].value, top.depth + 1, top, i, top.members[i].key);
-    else if (v.kind === 'dict') visit(v.entries[i].value, top.depth + 1, top, i, v.entries[i].key);
+    else if (v.kind === 'dict') visit(v.pairs[2 * i + 1], top.depth + 1, top, i, v.pairs[2 * i]);
     else visit((v as { items: Value[] }).items[i], top.depth + 1, top, i, undefined);
   }
 

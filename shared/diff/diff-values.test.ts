@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Value } from '../model/value';
+import { dictEntries, pairsOf, type Value } from '../model/value';
 import { diffValues, type DiffChange } from './diff-values';
 import { seededRandom } from '../test-support/seeded-random';
 import { bool, bytes, dict, float, int, list, listOf, none, object, set, str, tuple, typed } from './value-builders';
@@ -56,7 +56,7 @@ describe('diffValues: dicts and sets', () => {
     const outputs = dict(['lit_result', dict(['report', str('…')])], ['series_result', list(int(1))]);
     const r = diffValues(dict(['phase', str('lit_review')], ['phase_outputs', outputs]), dict(['phase', str('supervision')], ['phase_outputs', dict()]));
     expect(brief(r.changes)).toEqual(['changed /phase', 'removed /phase_outputs/lit_result', 'removed /phase_outputs/series_result']);
-    expect(r.changes[1].before).toBe(outputs.entries[0].value);
+    expect(r.changes[1].before).toBe(outputs.pairs[1]);
   });
 
   it('compares sets as sets', () => {
@@ -68,7 +68,7 @@ describe('diffValues: dicts and sets', () => {
   });
 
   it('distinguishes dict subclasses and object classes, and descends into object state', () => {
-    const od = { kind: 'dict', cls: 'collections.OrderedDict', entries: [] } as Value;
+    const od = { kind: 'dict', cls: 'collections.OrderedDict', pairs: [] } as Value;
     expect(brief(diffValues(dict(), od).changes)).toEqual(['typeChanged ']);
     const r = diffValues(object('pkg.Obj', dict(['x', int(1)]), [str('a')]), object('pkg.Obj', dict(['x', int(2)]), [str('b')]));
     expect(brief(r.changes)).toEqual(['changed /args/0', 'changed /state/x']);
@@ -81,7 +81,7 @@ describe('diffValues: lists', () => {
     const items = Array.from({ length: 200_000 }, (_, i) => dict(['id', int(i)], ['v', str(`item ${i}`)]));
     const before = listOf(items);
     // A deep copy, so that equality has to come from content, not identity.
-    const after = listOf([dict(['id', int(-1)]), ...items.map((d) => dict(...d.entries.map((e) => [e.key, e.value] as [Value, Value])))]);
+    const after = listOf([dict(['id', int(-1)]), ...items.map((d) => dict(...dictEntries(d).map((e) => [e.key, e.value] as [Value, Value])))]);
     const r = diffValues(before, after);
     expect(brief(r.changes)).toEqual(['added /0']);
   });
@@ -207,9 +207,9 @@ describe('diffValues: shape of the walk', () => {
         return listOf(items);
       }
       if (v.kind === 'dict') {
-        const entries = v.entries.map((e) => ({ key: e.key, value: mutate(e.value) }));
+        const entries = dictEntries(v).map((e) => ({ key: e.key, value: mutate(e.value) }));
         if (rnd() < 0.1) entries.reverse();
-        return { kind: 'dict', entries };
+        return { kind: 'dict', pairs: pairsOf(entries) };
       }
       return v;
     };

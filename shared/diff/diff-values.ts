@@ -191,7 +191,7 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
     } else visitedPairs.set(b, new Set([seen as Value, a]));
     switch (b.kind) {
       case 'dict':
-        diffDict(b, a as typeof b, pointer, index, queue, eq);
+        diffDict(b, b.pairs, a, (a as typeof b).pairs, pointer, index, queue, eq);
         break;
       case 'list':
       case 'tuple':
@@ -214,7 +214,8 @@ export function diffValues(before: Value, after: Value, options: DiffOptions = {
           }
         }
         seq(b.items ?? [], ao.items ?? [], 'items');
-        diffDict({ kind: 'dict', entries: b.entries ?? [] }, { kind: 'dict', entries: ao.entries ?? [] }, childPointer(pointer, 'entries'), index, queue, eq);
+        // The index keeps no child hashes for objects: values are compared by quickEqual.
+        diffDict(null, b.pairs ?? NO_PAIRS, null, ao.pairs ?? NO_PAIRS, childPointer(pointer, 'entries'), index, queue, eq);
         break;
       }
       default:
@@ -264,16 +265,17 @@ function treesEqual(b0: Value, a0: Value, index: HashIndex, onWalked: (n: number
         as.push(y[i]);
       }
     } else if (b.kind === 'dict') {
-      const x = b.entries;
-      const y = (a as typeof b).entries;
+      // Keys and values alternately: keys at even indexes, values at odd ones.
+      const x = b.pairs;
+      const y = (a as typeof b).pairs;
       if (x.length !== y.length) {
         equal = false;
         break;
       }
       let sameOrder = true;
-      for (let i = 0; i < x.length; i++) {
-        const k = x[i].key;
-        const l = y[i].key;
+      for (let i = 0; i < x.length; i += 2) {
+        const k = x[i];
+        const l = y[i];
         if (k !== l && !(k.kind === 'str' && l.kind === 'str' && k.value === l.value)) {
           sameOrder = false;
           break;
@@ -286,9 +288,9 @@ function treesEqual(b0: Value, a0: Value, index: HashIndex, onWalked: (n: number
         }
         continue;
       }
-      for (let i = x.length - 1; i >= 0; i--) {
-        bs.push(x[i].value);
-        as.push(y[i].value);
+      for (let i = x.length - 1; i > 0; i -= 2) {
+        bs.push(x[i]);
+        as.push(y[i]);
       }
     } else if (isComposite(b)) {
       if (hashOf(b, index) !== hashOf(a, index)) {
@@ -410,13 +412,19 @@ function quickEqual(b: Value, a: Value, eq: CompositeEq): boolean {
   return leafEqual(b, a);
 }
 
-/** Key identity: str keys by value, other keys by structural hash (their type is part of it). */
-function keyMaps(entries: readonly { key: Value }[], index: HashIndex): { str: Map<string, number>; other: Map<number, number> } {
+/** No dict items (an inert object without them). */
+const NO_PAIRS: readonly Value[] = [];
+
+/**
+ * Key identity: str keys by value, other keys by structural hash (their type is part of it).
+ * Maps a key to its entry index (the key sits at `pairs[2 * i]`).
+ */
+function keyMaps(pairs: readonly Value[], index: HashIndex): { str: Map<string, number>; other: Map<number, number> } {
   const str = new Map<string, number>();
   const other = new Map<number, number>();
   // Later duplicates win, as they do in Python's json.load and dict literals.
-  for (let i = 0; i < entries.length; i++) {
-    const key = entries[i].key;
+  for (let i = 0, n = pairs.length >> 1; i < n; i++) {
+    const key = pairs[2 * i];
     if (key.kind === 'str') str.set(key.value, i);
     else other.set(hashOf(key, index), i);
   }
@@ -427,29 +435,45 @@ function lookup(maps: { str: Map<string, number>; other: Map<number, number> }, 
   return key.kind === 'str' ? maps.str.get(key.value) : maps.other.get(hashOf(key, index));
 }
 
-function diffDict(b: Value & { kind: 'dict' }, a: Value & { kind: 'dict' }, pointer: string, index: HashIndex, queue: Queue, eq: CompositeEq): void {
-  const bMaps = keyMaps(b.entries, index);
-  const aMaps = keyMaps(a.entries, index);
+/**
+ * Diff two dicts given as key/value pairs (`DictValue.pairs`); `bNode`/`aNode` are the nodes that
+ * hold them, whose child hashes the index may keep (null for an inert object's dict items).
+ */
+function diffDict(
+  bNode: Value | null,
+  b: readonly Value[],
+  aNode: Value | null,
+  a: readonly Value[],
+  pointer: string,
+  index: HashIndex,
+  queue: Queue,
+  eq: CompositeEq,
+): void {
+  const bMaps = keyMaps(b, index);
+  const aMaps = keyMaps(a, index);
   // Hashes of the values, from the index when the dicts are tracked (key, value, key, value…).
-  const bh = index.childHashes(b);
-  const ah = index.childHashes(a);
-  const matched = new Uint8Array(a.entries.length);
-  for (let i = 0; i < b.entries.length; i++) {
-    const entry = b.entries[i];
-    if (lookup(bMaps, entry.key, index) !== i) continue; // shadowed duplicate
-    const j = lookup(aMaps, entry.key, index);
+  const bh = bNode === null ? null : index.childHashes(bNode);
+  const ah = aNode === null ? null : index.childHashes(aNode);
+  const bn = b.length >> 1;
+  const an = a.length >> 1;
+  const matched = new Uint8Array(an);
+  for (let i = 0; i < bn; i++) {
+    const key = b[2 * i];
+    if (lookup(bMaps, key, index) !== i) continue; // shadowed duplicate
+    const value = b[2 * i + 1];
+    const j = lookup(aMaps, key, index);
     if (j === undefined) {
-      queue(entry.value, undefined, childPointer(pointer, keyToken(entry.key)));
+      queue(value, undefined, childPointer(pointer, keyToken(key)));
       continue;
     }
     matched[j] = 1;
-    const other = a.entries[j].value;
-    const same = bh !== null && ah !== null ? itemEqual(entry.value, other, bh[2 * i + 1], ah[2 * j + 1]) : quickEqual(entry.value, other, eq);
-    if (!same) queue(entry.value, other, childPointer(pointer, keyToken(a.entries[j].key)), true);
+    const other = a[2 * j + 1];
+    const same = bh !== null && ah !== null ? itemEqual(value, other, bh[2 * i + 1], ah[2 * j + 1]) : quickEqual(value, other, eq);
+    if (!same) queue(value, other, childPointer(pointer, keyToken(a[2 * j])), true);
   }
-  for (let j = 0; j < a.entries.length; j++) {
-    if (matched[j] || lookup(aMaps, a.entries[j].key, index) !== j) continue;
-    queue(undefined, a.entries[j].value, childPointer(pointer, keyToken(a.entries[j].key)));
+  for (let j = 0; j < an; j++) {
+    if (matched[j] || lookup(aMaps, a[2 * j], index) !== j) continue;
+    queue(undefined, a[2 * j + 1], childPointer(pointer, keyToken(a[2 * j])));
   }
 }
 
@@ -571,13 +595,13 @@ function countNodes(root: Value): number {
         for (const item of v.items) stack.push(item);
         break;
       case 'dict':
-        for (const e of v.entries) stack.push(e.key, e.value);
+        for (const c of v.pairs) stack.push(c);
         break;
       case 'object':
         for (const item of v.args ?? []) stack.push(item);
         if (v.state !== undefined) stack.push(v.state);
         for (const item of v.items ?? []) stack.push(item);
-        for (const e of v.entries ?? []) stack.push(e.key, e.value);
+        for (const c of v.pairs ?? NO_PAIRS) stack.push(c);
         break;
       default:
         break;

@@ -285,8 +285,8 @@ function objectChildren(v: Value & { kind: 'object' }): Value[] {
   kids.push(v.state !== undefined ? v.state : NO_STATE);
   kids.push({ kind: 'int', text: String(v.items ? v.items.length : 0) });
   if (v.items) for (const item of v.items) kids.push(item);
-  kids.push({ kind: 'int', text: String(v.entries ? v.entries.length : 0) });
-  if (v.entries) for (const e of v.entries) kids.push(e.key, e.value);
+  kids.push({ kind: 'int', text: String(v.pairs ? v.pairs.length >> 1 : 0) });
+  if (v.pairs) for (const c of v.pairs) kids.push(c);
   return kids;
 }
 
@@ -305,21 +305,22 @@ const SMALL = 64;
 function smallInto(v: Value, budget: number): number {
   const kind = v.kind;
   if (kind === 'dict') {
-    const entries = v.entries;
-    const n = entries.length;
+    // Keys and values alternately: entry i's key at pairs[2 * i], its value at pairs[2 * i + 1].
+    const pairs = v.pairs;
+    const n = pairs.length >> 1;
     budget -= 2 * n;
     if (budget < 0) return -1;
     let a = compositeSeed(v);
     let b = a ^ LANE_B;
     let x = 0;
     for (let i = 0; i < n; i++) {
-      const key = entries[i].key;
+      const key = pairs[2 * i];
       if (isComposite(key)) {
         if ((budget = smallInto(key, budget)) < 0) return -1;
       } else leafInto(key);
       const kh = OH;
       const kl = OL;
-      const value = entries[i].value;
+      const value = pairs[2 * i + 1];
       if (isComposite(value)) {
         if ((budget = smallInto(value, budget)) < 0) return -1;
       } else leafInto(value);
@@ -374,11 +375,12 @@ export function smallSubtreeSize(v: Value, budget = SMALL): number {
 function smallSize(v: Value, budget: number): number {
   let kids: readonly Value[] | null = null;
   if (v.kind === 'dict') {
-    budget -= 2 * v.entries.length;
+    const pairs = v.pairs;
+    budget -= pairs.length;
     if (budget < 0) return -1;
-    for (const e of v.entries) {
-      if (isComposite(e.key) && (budget = smallSize(e.key, budget)) < 0) return -1;
-      if (isComposite(e.value) && (budget = smallSize(e.value, budget)) < 0) return -1;
+    for (let i = 0; i < pairs.length; i++) {
+      const c = pairs[i];
+      if (isComposite(c) && (budget = smallSize(c, budget)) < 0) return -1;
     }
     return budget;
   }
@@ -400,9 +402,9 @@ export function hashTree(root: Value, index: HashIndex, onNodes?: (count: number
   const known = index.lookup(root);
   if (known !== undefined && known >= 0) return known;
 
-  // One frame per composite being hashed: the node, its children (items, or object children),
-  // the hashes of the children so far, the next child, its slot, two hash lanes (ordered kinds)
-  // or two sums and an xor (set, dict), and for a dict the lanes of the key whose value is next.
+  // One frame per composite being hashed: the node, its children (items, a dict's pairs, or object
+  // children), the hashes of the children so far, the next child, its slot, two hash lanes (ordered
+  // kinds) or two sums and an xor (set, dict), and for a dict the lanes of the key whose value is next.
   let cap = 256;
   const nodes: Value[] = [];
   const kidsOf: (Value[] | null)[] = [];
@@ -439,9 +441,9 @@ export function hashTree(root: Value, index: HashIndex, onNodes?: (count: number
         keyB = grow(keyB, cap);
       }
       nodes[sp] = v;
-      kidsOf[sp] = v.kind === 'object' ? objectChildren(v) : v.kind === 'dict' ? null : (v as { items: Value[] }).items;
+      kidsOf[sp] = v.kind === 'object' ? objectChildren(v) : v.kind === 'dict' ? v.pairs : (v as { items: Value[] }).items;
       hashesOf[sp] =
-        v.kind === 'object' ? null : new Float64Array(v.kind === 'dict' ? v.entries.length * 2 : (v as { items: Value[] }).items.length);
+        v.kind === 'object' ? null : new Float64Array(v.kind === 'dict' ? v.pairs.length : (v as { items: Value[] }).items.length);
       pos[sp] = 0;
       const seed = compositeSeed(v);
       la[sp] = seed;
@@ -458,9 +460,9 @@ export function hashTree(root: Value, index: HashIndex, onNodes?: (count: number
     let x = lx[sp];
     let next: Value | undefined;
     const isDict = kind === 'dict';
-    const entries = isDict ? (node as Value & { kind: 'dict' }).entries : null;
-    const kids = kidsOf[sp];
-    const n = entries !== null ? entries.length * 2 : (kids as Value[]).length;
+    // A dict's kids are its pairs: key, value, key, value…
+    const kids = kidsOf[sp] as Value[];
+    const n = kids.length;
     const unordered = isDict || kind === 'set';
     for (;;) {
       let h: number;
@@ -471,7 +473,7 @@ export function hashTree(root: Value, index: HashIndex, onNodes?: (count: number
         l = pendL;
       } else {
         if (i >= n) break;
-        const c: Value = entries !== null ? ((i & 1) === 0 ? entries[i >> 1].key : entries[i >> 1].value) : (kids as Value[])[i];
+        const c: Value = kids[i];
         i++;
         if (++counted >= nextReport && onNodes) {
           onNodes(counted);

@@ -2,7 +2,7 @@
  * Terse constructors for value trees, for unit tests of the algorithms that walk them (diff,
  * drift) where a hand-built tree states the case more plainly than a file would.
  */
-import type { DictEntry, Value } from '../model/value';
+import type { Value } from '../model/value';
 
 /** Python `None`. */
 export const none = (): Value => ({ kind: 'null' });
@@ -31,7 +31,7 @@ export const set = (items: Value[], frozen = false): Value => ({ kind: 'set', it
 /** A dict from [key, value] pairs; a string key becomes a str node. */
 export const dict = (...pairs: [Value | string, Value][]): Value & { kind: 'dict' } => ({
   kind: 'dict',
-  entries: pairs.map(([k, v]): DictEntry => ({ key: typeof k === 'string' ? str(k) : k, value: v })),
+  pairs: pairs.flatMap(([k, v]): Value[] => [typeof k === 'string' ? str(k) : k, v]),
 });
 /** A typed standard-library value. */
 export const typed = (type: string, repr: string, strForm: string): Value => ({ kind: 'typed', type, repr, str: strForm });

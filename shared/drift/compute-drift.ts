@@ -231,8 +231,8 @@ function mismatch(pre: Value, post: Value): Judgement {
 
 /** A non-empty container that is empty after load: one `dropped` entry for the whole (seed 000's phase_outputs). */
 function emptied(pre: Value & { kind: 'list' | 'tuple' | 'dict' }, post: Value & { kind: 'list' | 'dict' }, pointer: string, acc: Collector): boolean {
-  const before = pre.kind === 'dict' ? pre.entries.length : pre.items.length;
-  const after = post.kind === 'dict' ? post.entries.length : post.items.length;
+  const before = pre.kind === 'dict' ? pre.pairs.length >> 1 : pre.items.length;
+  const after = post.kind === 'dict' ? post.pairs.length >> 1 : post.items.length;
   if (before === 0 || after !== 0) return false;
   acc.add({
     pointer,
@@ -250,23 +250,31 @@ function emptied(pre: Value & { kind: 'list' | 'tuple' | 'dict' }, post: Value &
  * on load. `judgeSelf` is false when the dict is an object's fields (already judged).
  */
 function pairDict(pre: Value & { kind: 'dict' }, post: Value & { kind: 'dict' }, pointer: string, acc: Collector, pending: ImageTask[], judgeSelf: boolean): void {
+  // Keys and values alternate in `pairs`: entry i's key at 2i, its value at 2i + 1.
+  const prePairs = pre.pairs;
+  const postPairs = post.pairs;
+  const preSize = prePairs.length >> 1;
   const postIndex = new Map<string, number>();
-  post.entries.forEach((e, i) => {
-    if (e.key.kind === 'str') postIndex.set(e.key.value, i);
-  });
+  for (let i = 0; i < postPairs.length >> 1; i++) {
+    const key = postPairs[2 * i];
+    if (key.kind === 'str') postIndex.set(key.value, i);
+  }
   // Which pre entry ends up owning each JSON key (the last one written wins in json.load).
   const owner = new Map<string, number>();
-  const jsonKeys: (string | null)[] = pre.entries.map((e, i) => {
-    let k = jsonKey(e.key);
-    if (k === null && postIndex.has(pythonStr(e.key))) k = pythonStr(e.key);
+  const jsonKeys: (string | null)[] = new Array(preSize);
+  for (let i = 0; i < preSize; i++) {
+    const key = prePairs[2 * i];
+    let k = jsonKey(key);
+    if (k === null && postIndex.has(pythonStr(key))) k = pythonStr(key);
     if (k !== null) owner.set(k, i);
-    return k;
-  });
+    jsonKeys[i] = k;
+  }
   const keyTypes: string[] = [];
   let converted = false;
-  for (const e of pre.entries) {
-    keyTypes.push(typeNameOf(e.key));
-    if (e.key.kind !== 'str') converted = true;
+  for (let i = 0; i < preSize; i++) {
+    const key = prePairs[2 * i];
+    keyTypes.push(typeNameOf(key));
+    if (key.kind !== 'str') converted = true;
   }
   if (judgeSelf) {
     const notes: string[] = [];
@@ -286,28 +294,29 @@ function pairDict(pre: Value & { kind: 'dict' }, post: Value & { kind: 'dict' },
     const postSide: DriftSide = { type: converted ? 'dict[str]' : 'dict', value: shortRepr(post) };
     acc.settle(() => pointer, () => ({ type: preType, value: shortRepr(pre) }), post, verdict === 'lossless' ? null : { verdict, note: notes.join(' ') }, postSide);
   }
-  for (let i = 0; i < pre.entries.length; i++) {
-    const e = pre.entries[i];
+  for (let i = 0; i < preSize; i++) {
+    const key = prePairs[2 * i];
+    const value = prePairs[2 * i + 1];
     const k = jsonKeys[i];
     if (k === null) {
       pending.push({
         t: 'dropped',
-        pre: e.value,
-        pointer: childPointer(pointer, pythonStr(e.key)),
-        note: `json.dumps cannot write a ${typeNameOf(e.key)} key (${shortRepr(e.key, 40)}): it raises TypeError, or with skipkeys=True leaves the entry out.`,
+        pre: value,
+        pointer: childPointer(pointer, pythonStr(key)),
+        note: `json.dumps cannot write a ${typeNameOf(key)} key (${shortRepr(key, 40)}): it raises TypeError, or with skipkeys=True leaves the entry out.`,
       });
       continue;
     }
     if (owner.get(k) !== i) {
-      pending.push({ t: 'dropped', pre: e.value, pointer: childPointer(pointer, k), note: `Key ${shortRepr(e.key, 40)} becomes "${k}" like a later key does; json.load keeps only the last one.` });
+      pending.push({ t: 'dropped', pre: value, pointer: childPointer(pointer, k), note: `Key ${shortRepr(key, 40)} becomes "${k}" like a later key does; json.load keeps only the last one.` });
       continue;
     }
     const j = postIndex.get(k);
     if (j === undefined) {
-      pending.push({ t: 'dropped', pre: e.value, pointer: childPointer(pointer, k), note: 'Missing after load: the pre-save image has this key, the JSON does not.' });
+      pending.push({ t: 'dropped', pre: value, pointer: childPointer(pointer, k), note: 'Missing after load: the pre-save image has this key, the JSON does not.' });
       continue;
     }
-    pending.push({ t: 'pair', pre: e.value, post: post.entries[j].value, pointer: childPointer(pointer, k) });
+    pending.push({ t: 'pair', pre: value, post: postPairs[2 * j + 1], pointer: childPointer(pointer, k) });
   }
 }
 
@@ -413,9 +422,11 @@ function walkPostOnly(postRoot: Value, manifest: TypeManifest | null, acc: Colle
     if (post.kind === 'list') {
       for (let i = 0; i < post.items.length; i++) kids.push({ post: post.items[i], parent: here, token: i, trie: node ? (node.children.get(String(i)) ?? null) : null });
     } else {
-      for (const e of post.entries) {
-        const key = e.key.kind === 'str' ? e.key.value : pythonStr(e.key);
-        kids.push({ post: e.value, parent: here, token: key, trie: node ? (node.children.get(key) ?? null) : null });
+      const pairs = post.pairs;
+      for (let i = 0; i < pairs.length; i += 2) {
+        const k = pairs[i];
+        const key = k.kind === 'str' ? k.value : pythonStr(k);
+        kids.push({ post: pairs[i + 1], parent: here, token: key, trie: node ? (node.children.get(key) ?? null) : null });
       }
     }
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
@@ -462,9 +473,10 @@ function judgeManifest(e: ManifestEntry, post: Value): Judgement {
       verdict = 'lossy';
       notes.push('defaultdict → dict: its default_factory is lost, so a missing key raises KeyError after load.');
     } else if (t !== 'builtins.dict') notes.push(`${name} → dict: json.load gives a plain dict.`);
-    if (e.len !== undefined && post.entries.length < e.len) {
+    const size = post.pairs.length >> 1;
+    if (e.len !== undefined && size < e.len) {
       verdict = 'lossy';
-      notes.push(`${e.len - post.entries.length} of its ${e.len} entries are missing (keys that collided after str conversion, or were skipped).`);
+      notes.push(`${e.len - size} of its ${e.len} entries are missing (keys that collided after str conversion, or were skipped).`);
     }
     return { verdict, note: notes.join(' ') || `${name} → dict.` };
   }

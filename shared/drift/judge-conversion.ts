@@ -298,7 +298,7 @@ export function describe(v: Value): string {
     case 'set':
       return `${v.kind} of ${v.items.length}`;
     case 'dict':
-      return `dict of ${v.entries.length}`;
+      return `dict of ${v.pairs.length >> 1}`;
     default:
       return v.kind;
   }

@@ -81,9 +81,10 @@ export function shortRepr(value: Value, maxChars = 120): string {
     };
     if (v.kind === 'dict') {
       seq.push({ t: 's', s: v.cls ? `${shortClass(v.cls)}({` : '{' });
-      for (let i = 0; i < v.entries.length && !full(); i++) {
+      const pairs = v.pairs;
+      for (let i = 0; i < pairs.length && !full(); i += 2) {
         if (i > 0) seq.push({ t: 's', s: ', ' });
-        seq.push({ t: 'v', v: v.entries[i].key }, { t: 's', s: ': ' }, { t: 'v', v: v.entries[i].value });
+        seq.push({ t: 'v', v: pairs[i] }, { t: 's', s: ': ' }, { t: 'v', v: pairs[i + 1] });
       }
       seq.push({ t: 's', s: v.cls ? '})' : '}' });
     } else if (v.kind === 'object') {

@@ -5,7 +5,7 @@
  * "builtins.tuple"}}}`.
  * Only `type` and `repr` are required; unknown fields are ignored so that later writers can add.
  */
-import type { Value } from '../model/value';
+import { dictGet, type Value } from '../model/value';
 import type { ManifestEntry, TypeManifest, TypeManifestError } from './types';
 
 /** The format tag this reader understands. */
@@ -28,7 +28,10 @@ export function parseTypeManifest(value: Value): TypeManifest | TypeManifestErro
   if (!types || types.kind !== 'dict') return { kind: 'error', error: 'The manifest has no "types" object.' };
   const out = new Map<string, ManifestEntry>();
   const skipped: { pointer: string; reason: string }[] = [];
-  for (const { key, value: raw } of types.entries) {
+  const pairs = types.pairs;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i];
+    const raw = pairs[i + 1];
     const pointer = key.kind === 'str' ? key.value : '';
     if (key.kind !== 'str' || (pointer !== '' && !pointer.startsWith('/'))) {
       skipped.push({ pointer, reason: 'not a JSON Pointer' });
@@ -62,8 +65,6 @@ export function parseTypeManifest(value: Value): TypeManifest | TypeManifestErro
 }
 
 function field(dict: Value & { kind: 'dict' }, name: string): Value | undefined {
-  let found: Value | undefined;
   // The last duplicate wins, as in json.load.
-  for (const e of dict.entries) if (e.key.kind === 'str' && e.key.value === name) found = e.value;
-  return found;
+  return dictGet(dict, name);
 }

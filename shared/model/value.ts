@@ -101,7 +101,7 @@ export interface SetValue {
   readonly frozen?: boolean;
 }
 
-/** One key/value pair of a dict, in insertion order. */
+/** One key/value pair of a dict, as {@link dictEntries} lists them. */
 export interface DictEntry {
   readonly key: Value;
   readonly value: Value;
@@ -111,10 +111,16 @@ export interface DictEntry {
  * A JSON object or Python dict. Keys are `str` values for JSON; pickles may use any hashable key
  * (int, tuple, …). `cls` names a dict subclass that was pickled (`collections.OrderedDict`,
  * `collections.defaultdict`); absent for a plain dict.
+ *
+ * `pairs` holds keys and values alternately in insertion order: entry i's key at `pairs[2 * i]`,
+ * its value at `pairs[2 * i + 1]`. One array per dict instead of one object per entry: a big
+ * checkpoint has millions of entries, and the garbage collector copies every object it keeps.
+ * Hot walkers index `pairs`; anything else may use {@link dictEntries}, {@link dictSize} and
+ * {@link dictGet}.
  */
 export interface DictValue {
   readonly kind: 'dict';
-  readonly entries: DictEntry[];
+  readonly pairs: Value[];
   readonly cls?: string;
 }
 
@@ -148,8 +154,11 @@ export interface ObjectValue {
    * class is one the decoder does not model. Walkers visit these like list items.
    */
   items?: Value[];
-  /** What a dict subclass received through SETITEM(S) (the pickle's dictitems). Walkers visit these like dict entries. */
-  entries?: DictEntry[];
+  /**
+   * What a dict subclass received through SETITEM(S) (the pickle's dictitems), keys and values
+   * alternately as in {@link DictValue.pairs}. Walkers visit these like dict entries.
+   */
+  pairs?: Value[];
 }
 
 /** A bare reference to a module-level name (a class or function pickled by reference). */
@@ -168,5 +177,39 @@ export function isContainer(v: Value): v is ContainerValue {
 
 /** Number of entries in a container (items or dict entries). */
 export function containerSize(v: ContainerValue): number {
-  return v.kind === 'dict' ? v.entries.length : v.items.length;
+  return v.kind === 'dict' ? v.pairs.length >> 1 : v.items.length;
+}
+
+/** Number of entries of a dict (or of an object's dict items). */
+export function dictSize(d: { readonly pairs?: readonly Value[] }): number {
+  return d.pairs === undefined ? 0 : d.pairs.length >> 1;
+}
+
+/** A dict's entries as key/value objects, in order: a fresh array, for code off the hot paths. */
+export function dictEntries(d: { readonly pairs?: readonly Value[] }): DictEntry[] {
+  const pairs = d.pairs;
+  if (pairs === undefined) return [];
+  const out: DictEntry[] = new Array(pairs.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = { key: pairs[2 * i], value: pairs[2 * i + 1] };
+  return out;
+}
+
+/** The value under a str key (the last one, as Python's dict keeps it), or undefined. */
+export function dictGet(d: DictValue, key: string): Value | undefined {
+  const pairs = d.pairs;
+  for (let i = pairs.length - 2; i >= 0; i -= 2) {
+    const k = pairs[i];
+    if (k.kind === 'str' && k.value === key) return pairs[i + 1];
+  }
+  return undefined;
+}
+
+/** Keys and values alternately, as {@link DictValue.pairs} holds them. */
+export function pairsOf(entries: readonly DictEntry[]): Value[] {
+  const out: Value[] = new Array(entries.length * 2);
+  for (let i = 0; i < entries.length; i++) {
+    out[2 * i] = entries[i].key;
+    out[2 * i + 1] = entries[i].value;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parsePythonJson } from '../formats/json/parse-python-json';
-import type { DictValue, ListValue, Value } from './value';
+import { pairsOf, type DictValue, type ListValue, type Value } from './value';
 import { keyToken, walkValue, type WalkEntry } from './walk-value';
 
 const str = (value: string): Value => ({ kind: 'str', value });
@@ -84,10 +84,10 @@ describe('walkValue', () => {
     const shared: ListValue = { kind: 'list', items: [int('1')] };
     const cyclic: ListValue = { kind: 'list', items: [] };
     cyclic.items.push(cyclic, shared);
-    const root: DictValue = { kind: 'dict', entries: [
+    const root: DictValue = { kind: 'dict', pairs: pairsOf([
       { key: str('a'), value: shared },
       { key: str('b'), value: { kind: 'tuple', items: [shared, cyclic] } },
-    ] };
+    ]) };
     expect(collect(root)).toEqual([
       { pointer: '', depth: 0, kind: 'dict' },
       { pointer: '/a', depth: 1, kind: 'list' },
@@ -116,9 +116,9 @@ describe('walkValue', () => {
       kind: 'object',
       cls: 'episodes.workflows.DownloadStepFailed',
       args: [str('timeout')],
-      state: { kind: 'dict', entries: [{ key: str('retries'), value: int('3') }] },
+      state: { kind: 'dict', pairs: pairsOf([{ key: str('retries'), value: int('3') }]) },
     };
-    const sub: Value = { kind: 'object', cls: 'pkg.Registry', items: [int('7')], entries: [{ key: int('1'), value: str('x') }] };
+    const sub: Value = { kind: 'object', cls: 'pkg.Registry', items: [int('7')], pairs: pairsOf([{ key: int('1'), value: str('x') }]) };
     const root: Value = { kind: 'list', items: [obj, { kind: 'set', items: [int('5'), int('6')] }, sub] };
     expect(collect(root).map((e) => e.pointer)).toEqual([
       '', '/0', '/0/args', '/0/args/0', '/0/state', '/0/state/retries', '/1', '/1/0', '/1/1', '/2', '/2/items', '/2/items/0', '/2/entries', '/2/entries/1',
@@ -128,7 +128,7 @@ describe('walkValue', () => {
   it('names non-str dict keys by their Python repr', () => {
     const dict: Value = {
       kind: 'dict',
-      entries: [
+      pairs: pairsOf([
         { key: int('1'), value: str('one') },
         { key: { kind: 'tuple', items: [int('1'), int('2')] }, value: str('pair') },
         { key: { kind: 'tuple', items: [str('a/b')] }, value: str('single') },
@@ -136,7 +136,7 @@ describe('walkValue', () => {
         { key: { kind: 'bool', value: true }, value: str('t') },
         { key: { kind: 'null' }, value: str('n') },
         { key: { kind: 'bytes', value: new Uint8Array([107, 0]) }, value: str('b') },
-      ],
+      ]),
     };
     expect(collect(dict).slice(1).map((e) => e.pointer)).toEqual(['/1', '/(1, 2)', "/('a~1b',)", '/1.5', '/True', '/None', "/b'k\\x00'"]);
     const expected = execFileSync('python3', ['-c', "print('\\n'.join(map(repr, [1, (1, 2), ('a/b',), 1.5, True, None, b'k\\x00', 1e22, -0.0])))"]).toString().trim().split('\n');
@@ -158,10 +158,10 @@ describe('walkValue', () => {
     const shared: ListValue = { kind: 'list', items: [str('s')] };
     const root: Value = {
       kind: 'dict',
-      entries: [
-        { key: str('a/b'), value: { kind: 'list', items: [shared, { kind: 'dict', entries: [{ key: int('7'), value: shared }] }] } },
+      pairs: pairsOf([
+        { key: str('a/b'), value: { kind: 'list', items: [shared, { kind: 'dict', pairs: pairsOf([{ key: int('7'), value: shared }]) }] } },
         { key: str('m~n'), value: { kind: 'tuple', items: [int('1'), shared] } },
-      ],
+      ]),
     };
     const eager = collect(root);
     const kept: WalkEntry[] = [];

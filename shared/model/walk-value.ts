@@ -160,8 +160,8 @@ export function walkValue(root: Value, visitor: WalkVisitor): boolean {
       child = top.objectChildren[i].value;
       key = top.objectChildren[i].key;
     } else if (v.kind === 'dict') {
-      child = v.entries[i].value;
-      key = v.entries[i].key;
+      child = v.pairs[2 * i + 1];
+      key = v.pairs[2 * i];
     } else {
       child = (v as { items: Value[] }).items[i];
       key = undefined;
@@ -190,7 +190,7 @@ const ITEMS_KEY: Value = { kind: 'str', value: 'items' };
 const ENTRIES_KEY: Value = { kind: 'str', value: 'entries' };
 
 function childCount(v: Value): number {
-  if (v.kind === 'dict') return v.entries.length;
+  if (v.kind === 'dict') return v.pairs.length >> 1;
   if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') return v.items.length;
   return 0;
 }
@@ -209,6 +209,6 @@ function membersOf(v: ObjectValue): Child[] {
   if (v.args && v.args.length > 0) out.push({ key: ARGS_KEY, value: { kind: 'list', items: v.args } satisfies ListValue });
   if (v.state !== undefined) out.push({ key: STATE_KEY, value: v.state });
   if (v.items && v.items.length > 0) out.push({ key: ITEMS_KEY, value: { kind: 'list', items: v.items } satisfies ListValue });
-  if (v.entries && v.entries.length > 0) out.push({ key: ENTRIES_KEY, value: { kind: 'dict', entries: v.entries } satisfies DictValue });
+  if (v.pairs && v.pairs.length > 0) out.push({ key: ENTRIES_KEY, value: { kind: 'dict', pairs: v.pairs } satisfies DictValue });
   return out;
 }

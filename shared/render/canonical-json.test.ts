@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parsePythonJson } from '../formats/json/parse-python-json';
-import type { ListValue, Value } from '../model/value';
+import { pairsOf, type ListValue, type Value } from '../model/value';
 import { walkValue } from '../model/walk-value';
 import { dict, float, int as intNode, list, listOf, object, str as strNode, tuple } from '../diff/value-builders';
 import { renderCanonical } from './canonical-json';
@@ -65,7 +65,7 @@ sys.stdout.write(json.dumps([{"src": json.dumps(v), "pretty": pretty(v), "pretty
     const bytes = new Uint8Array(Array.from({ length: 70 }, (_, i) => (i * 37) & 255));
     const value: Value = {
       kind: 'dict',
-      entries: [
+      pairs: pairsOf([
         { key: str('tuple'), value: { kind: 'tuple', items: [int('1'), str('x')] } },
         { key: str('empty_tuple'), value: { kind: 'tuple', items: [] } },
         { key: str('set'), value: { kind: 'set', items: [int('1'), int('2')] } },
@@ -73,17 +73,17 @@ sys.stdout.write(json.dumps([{"src": json.dumps(v), "pretty": pretty(v), "pretty
         { key: str('bytes'), value: { kind: 'bytes', value: bytes } },
         { key: str('ba'), value: { kind: 'bytes', value: new Uint8Array([0, 255]), mutable: true } },
         { key: str('when'), value: { kind: 'typed', type: 'datetime.datetime', repr: 'datetime.datetime(2026, 5, 25, 0, 0)', str: '2026-05-25 00:00:00' } },
-        { key: str('err'), value: { kind: 'object', cls: 'episodes.workflows.DownloadStepFailed', args: [str('timeout')], state: { kind: 'dict', entries: [{ key: str('retries'), value: int('3') }] } } },
+        { key: str('err'), value: { kind: 'object', cls: 'episodes.workflows.DownloadStepFailed', args: [str('timeout')], state: { kind: 'dict', pairs: pairsOf([{ key: str('retries'), value: int('3') }]) } } },
         { key: str('bare'), value: { kind: 'object', cls: 'pkg.Empty' } },
-        { key: str('sub'), value: { kind: 'object', cls: 'pkg.Registry', items: [int('7')], entries: [{ key: int('1'), value: str('x') }] } },
+        { key: str('sub'), value: { kind: 'object', cls: 'pkg.Registry', items: [int('7')], pairs: pairsOf([{ key: int('1'), value: str('x') }]) } },
         { key: str('fn'), value: { kind: 'global', name: 'os.system' } },
-        { key: str('by_step'), value: { kind: 'dict', entries: [{ key: int('1'), value: str('one') }, { key: { kind: 'tuple', items: [int('1'), int('2')] }, value: shared }] } },
-        { key: str('ordered'), value: { kind: 'dict', cls: 'collections.OrderedDict', entries: [{ key: str('b'), value: int('1') }] } },
-        { key: str('sneaky'), value: { kind: 'dict', entries: [{ key: str('$tuple'), value: { kind: 'list', items: [] } }] } },
+        { key: str('by_step'), value: { kind: 'dict', pairs: pairsOf([{ key: int('1'), value: str('one') }, { key: { kind: 'tuple', items: [int('1'), int('2')] }, value: shared }]) } },
+        { key: str('ordered'), value: { kind: 'dict', cls: 'collections.OrderedDict', pairs: pairsOf([{ key: str('b'), value: int('1') }]) } },
+        { key: str('sneaky'), value: { kind: 'dict', pairs: pairsOf([{ key: str('$tuple'), value: { kind: 'list', items: [] } }]) } },
         { key: str('again'), value: shared },
         { key: str('loop'), value: cyclic },
-        { key: str('empty'), value: { kind: 'dict', entries: [] } },
-      ],
+        { key: str('empty'), value: { kind: 'dict', pairs: pairsOf([]) } },
+      ]),
     };
     const expected = py(`${PRETTY}
 doc = {

@@ -219,8 +219,8 @@ function open(em: Emitter, e: WalkEntry, level: number, layouts: Layout[]): void
       return;
     }
     case 'dict': {
-      const n = v.entries.length;
-      const plain = v.cls === undefined && v.entries.every((x) => x.key.kind === 'str' && !TAG_KEYS.has(x.key.value));
+      const n = v.pairs.length >> 1;
+      const plain = v.cls === undefined && plainKeys(v.pairs);
       if (plain) {
         em.token(n === 0 ? '{}' : '{');
         layouts.push({ mode: 'members', childLevel: level + 1, preamble: 0, close: () => closeWith(em, n, level, '}') });
@@ -286,6 +286,15 @@ function closeWith(em: Emitter, count: number, level: number, bracket: string): 
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
 
 /** A float's source text when it is valid JSON, else Python's json spelling of its value. */
+/** True when every key is a str that is not one of the tags this rendering writes for other types. */
+function plainKeys(pairs: readonly Value[]): boolean {
+  for (let i = 0; i < pairs.length; i += 2) {
+    const k = pairs[i];
+    if (k.kind !== 'str' || TAG_KEYS.has(k.value)) return false;
+  }
+  return true;
+}
+
 function floatText(v: FloatValue): string {
   return JSON_NUMBER.test(v.text) ? v.text : pythonJsonFloat(floatValue(v));
 }

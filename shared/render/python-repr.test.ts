@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Value } from '../model/value';
+import { pairsOf, type Value } from '../model/value';
 import { pythonBytesRepr, pythonRepr, pythonStr, pythonStrRepr } from './python-repr';
 
 function py(script: string, input?: string): string {
@@ -43,7 +43,7 @@ sys.stdout.write(json.dumps(out))
       [{ kind: 'set', items: [int('3')], frozen: true }, 'frozenset({3})'],
       [{ kind: 'set', items: [], frozen: true }, 'frozenset()'],
       [{ kind: 'bytes', value: new Uint8Array([97]), mutable: true }, "bytearray(b'a')"],
-      [{ kind: 'dict', entries: [{ key: { kind: 'tuple', items: [int('1'), str('a')] }, value: { kind: 'null' } }, { key: { kind: 'float', text: '0.5' }, value: { kind: 'bool', value: false } }] }, "{(1, 'a'): None, 0.5: False}"],
+      [{ kind: 'dict', pairs: pairsOf([{ key: { kind: 'tuple', items: [int('1'), str('a')] }, value: { kind: 'null' } }, { key: { kind: 'float', text: '0.5' }, value: { kind: 'bool', value: false } }]) }, "{(1, 'a'): None, 0.5: False}"],
       [{ kind: 'list', items: [{ kind: 'float', text: '1e22' }, { kind: 'float', text: 'NaN' }, { kind: 'float', text: '-Infinity' }] }, '[1e+22, nan, -inf]'],
       [{ kind: 'object', cls: 'builtins.RuntimeError', args: [str('boom'), int('2')] }, "RuntimeError('boom', 2)"],
     ];

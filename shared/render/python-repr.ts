@@ -126,10 +126,10 @@ export function pythonRepr(value: Value): string {
         else if (v.cls === 'collections.Counter') seq.push('Counter(');
         else if (v.cls) seq.push(`${shortName(v.cls)}(`);
         seq.push('{');
-        v.entries.forEach((e, i) => {
+        for (let i = 0; i < v.pairs.length; i += 2) {
           if (i > 0) seq.push(', ');
-          seq.push(e.key, ': ', e.value);
-        });
+          seq.push(v.pairs[i], ': ', v.pairs[i + 1]);
+        }
         seq.push('}');
         if (v.cls) seq.push(')');
         seq.push({ leave: v });

@@ -29,7 +29,7 @@ import type { EnvelopeInfo } from '../../checks/types';
 import { createSha256, type Sha256Factory } from '../../hash/sha256';
 import type { Finding, Severity } from '../../model/finding';
 import { childPointer } from '../../model/json-pointer';
-import { floatValue, type DictValue, type Value } from '../../model/value';
+import { dictGet, floatValue, type DictValue, type Value } from '../../model/value';
 import { walkValue } from '../../model/walk-value';
 import { pythonRepr } from '../../render/python-repr';
 import { PythonJsonDumpsError, pythonJsonDumpsTo, type PythonJsonDumpsOptions } from '../json/python-dumps';
@@ -211,11 +211,7 @@ function verifyChecksum(state: Value, stored: Value, sha256: Sha256Factory): Che
 
 /** The value of a str key in a dict (the last one, as Python keeps). */
 function lookup(dict: DictValue, key: string): Value | undefined {
-  for (let i = dict.entries.length - 1; i >= 0; i--) {
-    const e = dict.entries[i];
-    if (e.key.kind === 'str' && e.key.value === key) return e.value;
-  }
-  return undefined;
+  return dictGet(dict, key);
 }
 
 function findSchemaVersion(top: DictValue | null, state: Value | undefined): { text: string | null; pointer: string | null } {
@@ -253,7 +249,7 @@ function truthy(v: Value): boolean {
     case 'set':
       return v.items.length > 0;
     case 'dict':
-      return v.entries.length > 0;
+      return v.pairs.length > 0;
     default:
       return true;
   }
@@ -261,13 +257,24 @@ function truthy(v: Value): boolean {
 
 const CANONICAL_INT = /^-?(?:0|[1-9][0-9]*)$/;
 
+/** A dict of more than one entry whose keys are all str that look like ints. */
+function hasOnlyIntLikeKeys(dict: DictValue): boolean {
+  const pairs = dict.pairs;
+  if (pairs.length <= 2) return false;
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = pairs[i];
+    if (key.kind !== 'str' || !CANONICAL_INT.test(key.value)) return false;
+  }
+  return true;
+}
+
 /** Pointer (inside the state) of the first dict whose keys all look like ints, or null. */
 function firstIntKeyedDict(state: Value): string | null {
   let found: string | null = null;
   walkValue(state, {
     enter: (e) => {
       const v = e.value;
-      if (e.refTo === undefined && v.kind === 'dict' && v.entries.length > 1 && v.entries.every((x) => x.key.kind === 'str' && CANONICAL_INT.test(x.key.value))) {
+      if (e.refTo === undefined && v.kind === 'dict' && hasOnlyIntLikeKeys(v)) {
         found = e.pointer;
         return 'stop';
       }
@@ -299,11 +306,14 @@ function withIntKeys(state: Value): Value {
       let copy: Value = v;
       if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') copy = { ...v, items: children };
       else if (v.kind === 'dict') {
-        const intKeys = v.entries.length > 1 && v.entries.every((x) => x.key.kind === 'str' && CANONICAL_INT.test(x.key.value));
-        copy = {
-          ...v,
-          entries: v.entries.map((x, i) => ({ key: intKeys && x.key.kind === 'str' ? { kind: 'int', text: x.key.value } : x.key, value: children[i] })),
-        };
+        const intKeys = hasOnlyIntLikeKeys(v);
+        const pairs: Value[] = new Array(v.pairs.length);
+        for (let i = 0; i < pairs.length >> 1; i++) {
+          const key = v.pairs[2 * i];
+          pairs[2 * i] = intKeys && key.kind === 'str' ? { kind: 'int', text: key.value } : key;
+          pairs[2 * i + 1] = children[i];
+        }
+        copy = { ...v, pairs };
       }
       // Objects reach json.dumps only through default=str, which never looks inside them.
       copies.set(v, copy);

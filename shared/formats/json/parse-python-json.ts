@@ -27,7 +27,7 @@
  */
 import { childPointer } from '../../model/json-pointer';
 import type { Finding, FindingCode } from '../../model/finding';
-import type { DictEntry, DictValue, IntValue, ListValue, StrValue, Value } from '../../model/value';
+import type { DictValue, IntValue, ListValue, StrValue, Value } from '../../model/value';
 import type { DecodeResult } from '../types';
 import { endsInsideSequence, utf8Sequence } from '../../text/utf8-sequence';
 
@@ -143,7 +143,7 @@ class Parser {
    * The children of every open container, innermost last. A container gets them as one
    * exact-size array when it closes: no growth slack kept in the tree, no regrowth copies.
    */
-  private readonly scratch: (Value | DictEntry)[] = [];
+  private readonly scratch: Value[] = [];
   private root: Value | undefined;
   private readonly findings: Finding[] = [];
   private failure: Failure | null = null;
@@ -251,7 +251,7 @@ class Parser {
       }
       const c = b[pos];
       if (c === LBRACE || c === LBRACKET) {
-        const node: ListValue | DictValue = c === LBRACE ? { kind: 'dict', entries: PENDING } : { kind: 'list', items: PENDING };
+        const node: ListValue | DictValue = c === LBRACE ? { kind: 'dict', pairs: PENDING } : { kind: 'list', items: PENDING };
         this.attach(node);
         if (stack.length >= this.maxDepth) this.stopTooDeep(pos);
         stack.push({ node, open: pos, start: this.scratch.length, key: EMPTY_KEY, keyOffset: -1, index: null });
@@ -371,8 +371,9 @@ class Parser {
       scratch.push(v);
       return;
     }
+    // A dict's scratch holds its keys and values alternately, as its `pairs` will.
     const start = top.start;
-    const count = scratch.length - start;
+    const count = (scratch.length - start) >> 1;
     const keyNode = top.key;
     const key = keyNode.value;
     let dup = -1;
@@ -381,27 +382,27 @@ class Parser {
       if (i !== undefined) dup = i;
     } else if (count < 12) {
       for (let i = 0; i < count; i++) {
-        const k = (scratch[start + i] as DictEntry).key;
-        if (k === keyNode || (k as StrValue).value === key) {
+        const k = scratch[start + 2 * i] as StrValue;
+        if (k === keyNode || k.value === key) {
           dup = i;
           break;
         }
       }
     } else {
       const index = new Map<string, number>();
-      for (let i = 0; i < count; i++) index.set(((scratch[start + i] as DictEntry).key as StrValue).value, i);
+      for (let i = 0; i < count; i++) index.set((scratch[start + 2 * i] as StrValue).value, i);
       top.index = index;
       const i = index.get(key);
       if (i !== undefined) dup = i;
     }
     if (dup >= 0) {
       // dict semantics: the first position stays, the last value wins.
-      scratch[start + dup] = { key: (scratch[start + dup] as DictEntry).key, value: v };
+      scratch[start + 2 * dup + 1] = v;
       this.duplicateKey(top, key);
       return;
     }
     if (top.index !== null) top.index.set(key, count);
-    scratch.push({ key: keyNode, value: v } satisfies DictEntry);
+    scratch.push(keyNode, v);
   }
 
   /** Close the innermost container: it takes its children from the scratch array. */
@@ -410,8 +411,8 @@ class Parser {
     const scratch = this.scratch;
     const children = scratch.slice(f.start);
     scratch.length = f.start;
-    if (f.node.kind === 'list') (f.node as { items: Value[] }).items = children as Value[];
-    else (f.node as { entries: DictEntry[] }).entries = children as DictEntry[];
+    if (f.node.kind === 'list') (f.node as { items: Value[] }).items = children;
+    else (f.node as { pairs: Value[] }).pairs = children;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Value } from '../../model/value';
+import { pairsOf, type Value } from '../../model/value';
 import { pythonRepr } from '../../render/python-repr';
 import { parsePythonJson } from './parse-python-json';
 import { PythonJsonDumpsError, compareCodePoints, pythonJsonDumps, pythonJsonDumpsTo, type PythonJsonDumpsOptions } from './python-dumps';
@@ -106,7 +106,7 @@ sys.stdout.write(json.dumps(docs))
     const float = (value: number): Value => ({ kind: 'float', text: String(value) });
     const values: Value[] = [
       { kind: 'tuple', items: [int('1'), { kind: 'tuple', items: [str('x')] }, { kind: 'tuple', items: [] }] },
-      { kind: 'dict', entries: [
+      { kind: 'dict', pairs: pairsOf([
         { key: int('10'), value: str('ten') },
         { key: int('-3'), value: str('minus three') },
         { key: float(2.5), value: str('float') },
@@ -114,12 +114,12 @@ sys.stdout.write(json.dumps(docs))
         { key: int('18446744073709551617'), value: str('big') },
         { key: float(-Infinity), value: str('-inf') },
         { key: float(1e22), value: str('1e22') },
-      ] },
-      { kind: 'dict', entries: [{ key: { kind: 'null' }, value: int('1') }] },
-      { kind: 'dict', entries: [{ key: { kind: 'null' }, value: int('1') }, { key: str('a'), value: int('2') }] },
-      { kind: 'dict', entries: [{ key: int('1'), value: int('1') }, { key: str('a'), value: int('2') }] },
-      { kind: 'dict', entries: [{ key: { kind: 'tuple', items: [int('1'), int('2')] }, value: int('1') }] },
-      { kind: 'dict', cls: 'collections.OrderedDict', entries: [{ key: str('b'), value: int('1') }, { key: str('a'), value: int('2') }] },
+      ]) },
+      { kind: 'dict', pairs: pairsOf([{ key: { kind: 'null' }, value: int('1') }]) },
+      { kind: 'dict', pairs: pairsOf([{ key: { kind: 'null' }, value: int('1') }, { key: str('a'), value: int('2') }]) },
+      { kind: 'dict', pairs: pairsOf([{ key: int('1'), value: int('1') }, { key: str('a'), value: int('2') }]) },
+      { kind: 'dict', pairs: pairsOf([{ key: { kind: 'tuple', items: [int('1'), int('2')] }, value: int('1') }]) },
+      { kind: 'dict', cls: 'collections.OrderedDict', pairs: pairsOf([{ key: str('b'), value: int('1') }, { key: str('a'), value: int('2') }]) },
       { kind: 'list', items: [
         { kind: 'typed', type: 'datetime.datetime', repr: 'datetime.datetime(2026, 5, 25, 0, 0)', str: '2026-05-25 00:00:00' },
         { kind: 'typed', type: 'decimal.Decimal', repr: "Decimal('1.10')", str: '1.10' },
@@ -171,8 +171,8 @@ sys.stdout.write(json.dumps(docs))
     const date: Value = { kind: 'typed', type: 'datetime.date', repr: 'datetime.date(2026, 1, 1)', str: '2026-01-01' };
     const pair: Value = { kind: 'tuple', items: [{ kind: 'int', text: '1' }, { kind: 'int', text: '2' }] };
     const values: Value[] = [
-      { kind: 'dict', entries: [{ key: { kind: 'str', value: 'a' }, value: date }, { key: pair, value: { kind: 'int', text: '1' } }] },
-      { kind: 'dict', entries: [{ key: pair, value: date }, { key: { kind: 'str', value: 'a' }, value: date }] },
+      { kind: 'dict', pairs: pairsOf([{ key: { kind: 'str', value: 'a' }, value: date }, { key: pair, value: { kind: 'int', text: '1' } }]) },
+      { kind: 'dict', pairs: pairsOf([{ key: pair, value: date }, { key: { kind: 'str', value: 'a' }, value: date }]) },
     ];
     const expected = pythonOutputs("[{'a': datetime.date(2026, 1, 1), (1, 2): 1}, {(1, 2): datetime.date(2026, 1, 1), 'a': datetime.date(2026, 1, 1)}]");
     values.forEach((v, i) => OPTION_SETS.forEach((o, j) => expect(ours(v, o.ts), `value ${i} with ${o.py || 'defaults'}`).toBe(expected[i][j])));
@@ -183,11 +183,11 @@ sys.stdout.write(json.dumps(docs))
     const astral = '😀a\ud800b🎉\udfffé';
     const value: Value = {
       kind: 'dict',
-      entries: [
+      pairs: pairsOf([
         { key: str('😀'), value: { kind: 'list', items: Array.from({ length: 50 }, (_, i) => str(astral.slice(i % astral.length))) } },
         { key: str('n'), value: { kind: 'float', text: '0.1' } },
         { key: str('end\ud83d'), value: str('\ud83d') },
-      ],
+      ]),
     };
     for (const o of OPTION_SETS) {
       const whole = pythonJsonDumps(value, o.ts);

@@ -26,7 +26,7 @@
  * has). Iterative (explicit work stack), so depth is not bounded by the JS stack.
  */
 import { pythonJsonFloat } from '../../model/python-float';
-import { floatValue, type DictEntry, type Value } from '../../model/value';
+import { floatValue, type Value } from '../../model/value';
 import { pythonStr } from '../../render/python-repr';
 
 /** Options of {@link pythonJsonDumps}, named after Python's keyword arguments. */
@@ -55,8 +55,8 @@ interface Frame {
   readonly node: object;
   /** List or tuple items; null for a dict. */
   readonly items: readonly Value[] | null;
-  /** Dict entries in source order; null for a list. */
-  readonly entries: readonly DictEntry[] | null;
+  /** Dict keys and values alternately, in source order; null for a list. */
+  readonly pairs: readonly Value[] | null;
   /** How the dict's keys are written; null for a list. */
   readonly shape: KeyShape | null;
   readonly count: number;
@@ -81,12 +81,12 @@ interface KeyShape {
   readonly heads: readonly (string | PythonJsonDumpsError)[];
 }
 
-/** True when `entries` has exactly `keys` (the same nodes or equal str keys), in order. */
-function sameKeys(keys: readonly Value[], entries: readonly DictEntry[]): boolean {
-  if (keys.length !== entries.length) return false;
+/** True when a dict's `pairs` have exactly `keys` (the same nodes or equal str keys), in order. */
+function sameKeys(keys: readonly Value[], pairs: readonly Value[]): boolean {
+  if (keys.length !== pairs.length >> 1) return false;
   for (let i = 0; i < keys.length; i++) {
     const a = keys[i];
-    const b = entries[i].key;
+    const b = pairs[2 * i];
     if (a !== b && (a.kind !== 'str' || b.kind !== 'str' || a.value !== b.value)) return false;
   }
   return true;
@@ -136,21 +136,22 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
 
   // The last key shape seen per entry count (records of one kind share theirs).
   const shapes = new Map<number, KeyShape>();
-  const shapeOf = (entries: readonly DictEntry[]): KeyShape => {
-    const cached = shapes.get(entries.length);
-    if (cached !== undefined && sameKeys(cached.keys, entries)) return cached;
-    const order = sortKeys ? sortOrder(entries) : null; // raises on keys that cannot be ordered
+  const shapeOf = (pairs: readonly Value[]): KeyShape => {
+    const cached = shapes.get(pairs.length >> 1);
+    if (cached !== undefined && sameKeys(cached.keys, pairs)) return cached;
+    const keys = pairs.filter((_, i) => i % 2 === 0);
+    const order = sortKeys ? sortOrder(keys) : null; // raises on keys that cannot be ordered
     const heads: (string | PythonJsonDumpsError)[] = [];
-    for (let i = 0; i < entries.length; i++) {
+    for (let i = 0; i < keys.length; i++) {
       try {
-        heads.push(quote(dictKeyText(entries[order === null ? i : order[i]].key)) + keySep);
+        heads.push(quote(dictKeyText(keys[order === null ? i : order[i]])) + keySep);
       } catch (e) {
         if (!(e instanceof PythonJsonDumpsError)) throw e;
         heads.push(e);
       }
     }
-    const shape: KeyShape = { keys: entries.map((e) => e.key), order, heads };
-    shapes.set(entries.length, shape);
+    const shape: KeyShape = { keys, order, heads };
+    shapes.set(keys.length, shape);
     return shape;
   };
 
@@ -178,7 +179,7 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
       case 'tuple':
       case 'dict': {
         const isDict = v.kind === 'dict';
-        const count = isDict ? v.entries.length : v.items.length;
+        const count = isDict ? v.pairs.length >> 1 : v.items.length;
         if (count === 0) {
           buf += isDict ? '{}' : '[]';
           return;
@@ -190,8 +191,8 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
         stack.push({
           node: v,
           items: isDict ? null : v.items,
-          entries: isDict ? v.entries : null,
-          shape: isDict ? shapeOf(v.entries) : null,
+          pairs: isDict ? v.pairs : null,
+          shape: isDict ? shapeOf(v.pairs) : null,
           count,
           level,
           next: 0,
@@ -211,20 +212,20 @@ export function pythonJsonDumpsTo(value: Value, options: PythonJsonDumpsOptions 
       stack.pop();
       active.delete(top.node);
       if (indentUnit !== null) buf += lineBreak(top.level);
-      buf += top.entries === null ? ']' : '}';
+      buf += top.pairs === null ? ']' : '}';
     } else {
       const i = top.next++;
       if (i > 0) {
         buf += itemSep;
         if (indentUnit !== null) buf += lineBreak(top.level + 1);
       }
-      if (top.entries !== null) {
+      if (top.pairs !== null) {
         // As CPython: each key is converted (or refused) just before its value is written.
         const shape = top.shape as KeyShape;
         const head = shape.heads[i];
         if (typeof head !== 'string') throw head;
         buf += head;
-        writeValue(top.entries[shape.order === null ? i : shape.order[i]].value, top.level + 1);
+        writeValue(top.pairs[2 * (shape.order === null ? i : shape.order[i]) + 1], top.level + 1);
       } else {
         writeValue((top.items as readonly Value[])[i], top.level + 1);
       }
@@ -256,19 +257,19 @@ function dictKeyText(key: Value): string {
  * The order `sorted(d.items())` writes the entries in, as source indexes (null when there is
  * nothing to sort): str keys by code point, numbers (and bools) numerically; mixing raises.
  */
-function sortOrder(entries: readonly DictEntry[]): number[] | null {
-  if (entries.length < 2) return null;
-  const allStr = entries.every((e) => e.key.kind === 'str');
-  const allNumbers = !allStr && entries.every((e) => isNumberKey(e.key));
+function sortOrder(keys: readonly Value[]): number[] | null {
+  if (keys.length < 2) return null;
+  const allStr = keys.every((k) => k.kind === 'str');
+  const allNumbers = !allStr && keys.every(isNumberKey);
   if (!allStr && !allNumbers) {
     // Timsort first asks whether item 1 < item 0; name the types as that comparison would.
-    const a = entries[0];
-    const b = entries.slice(1).find((e) => !comparable(e.key, a.key)) ?? entries[1];
-    throw new PythonJsonDumpsError('TypeError', `'<' not supported between instances of '${pythonTypeName(b.key)}' and '${pythonTypeName(a.key)}'`);
+    const a = keys[0];
+    const b = keys.slice(1).find((k) => !comparable(k, a)) ?? keys[1];
+    throw new PythonJsonDumpsError('TypeError', `'<' not supported between instances of '${pythonTypeName(b)}' and '${pythonTypeName(a)}'`);
   }
-  const order = entries.map((_, i) => i);
-  if (allStr) order.sort((a, b) => compareCodePoints((entries[a].key as { value: string }).value, (entries[b].key as { value: string }).value));
-  else order.sort((a, b) => compareNumbers(entries[a].key, entries[b].key));
+  const order = keys.map((_, i) => i);
+  if (allStr) order.sort((a, b) => compareCodePoints((keys[a] as { value: string }).value, (keys[b] as { value: string }).value));
+  else order.sort((a, b) => compareNumbers(keys[a], keys[b]));
   return order;
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Value } from '../../model/value';
+import { dictEntries, dictGet, dictSize, type Value } from '../../model/value';
 import { decodePickle, MAX_OPS_PER_BYTE } from './decode-pickle';
 
 // Fixtures are written by python3 itself: its own pickle module, datetime, decimal, pathlib, …
@@ -111,7 +111,7 @@ function describeValue(root: Value): unknown {
     if (x.kind === 'list' || x.kind === 'tuple') return { t: x.kind, items: x.items.map(d) };
     if (x.kind === 'set') return { t: 'set', items: x.items.map((i) => JSON.stringify(d(i))).sort() };
     if (x.kind === 'dict') {
-      const out: Record<string, unknown> = { t: 'dict', entries: x.entries.map((e) => [d(e.key), d(e.value)]) };
+      const out: Record<string, unknown> = { t: 'dict', entries: dictEntries(x).map((e) => [d(e.key), d(e.value)]) };
       if (x.cls) out.cls = x.cls;
       return out;
     }
@@ -119,7 +119,7 @@ function describeValue(root: Value): unknown {
     if (x.args && x.args.length) out.args = x.args.map(d);
     if (x.state) out.state = d(x.state);
     if (x.items && x.items.length) out.items = x.items.map(d);
-    if (x.entries && x.entries.length) out.entries = x.entries.map((e) => [d(e.key), d(e.value)]);
+    if (dictSize(x) > 0) out.entries = dictEntries(x).map((e) => [d(e.key), d(e.value)]);
     return out;
   };
   return d(root);
@@ -246,7 +246,8 @@ describe('decodePickle round trip', () => {
   it('keeps memoized nodes shared and cycles intact (the same node, not a copy)', () => {
     const r = decodePickle(corpus[4].bytes, 'rich4.pkl');
     if (r.kind !== 'ok' || r.value.kind !== 'dict') throw new Error('expected a dict');
-    const get = (k: string) => (r.value as { entries: { key: Value; value: Value }[] }).entries.find((e) => e.key.kind === 'str' && e.key.value === k)?.value;
+    const dict = r.value;
+    const get = (k: string) => dictGet(dict, k);
     expect(get('shared1')).toBe(get('shared2'));
     const selfref = get('selfref');
     if (selfref?.kind !== 'list') throw new Error('expected a list');
@@ -324,7 +325,7 @@ describe('decodePickle on damaged input', () => {
     expect(f.message).toMatch(/killed/);
     // What was decoded before the cut is kept: the top-level dict with its first keys.
     if (r.kind !== 'corrupt' || r.partial?.kind !== 'dict') throw new Error('expected a partial dict');
-    expect(r.partial.entries.length).toBeGreaterThan(0);
+    expect(dictSize(r.partial)).toBeGreaterThan(0);
   });
 
   it('salvages only items that belong to a container, never the parts of an unfinished tuple', () => {

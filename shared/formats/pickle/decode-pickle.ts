@@ -30,7 +30,7 @@
  *   itself would refuse to build is recorded and decoding goes on, so a person sees the rest.
  */
 import type { Finding } from '../../model/finding';
-import type { DictEntry, DictValue, GlobalValue, ObjectValue, SetValue, Value } from '../../model/value';
+import type { DictValue, GlobalValue, ObjectValue, SetValue, Value } from '../../model/value';
 import { pythonFloatRepr } from '../../model/python-float';
 import type { DecodeResult } from '../types';
 import { opcodeName } from './opcodes';
@@ -218,12 +218,12 @@ class PickleMachine {
       const items = this.stack.splice(mark);
       const owner = this.markOwners[m];
       if (!owner || owner !== this.stack[mark - 1]) continue;
-      if (owner.kind === 'list' || owner.kind === 'set' || (owner.kind === 'object' && !owner.entries)) {
+      if (owner.kind === 'list' || owner.kind === 'set' || (owner.kind === 'object' && !owner.pairs)) {
         const list = owner.kind === 'object' ? (owner.items ??= []) : owner.items;
         for (const item of items) list.push(item);
       } else if (owner.kind === 'dict' || owner.kind === 'object') {
-        const entries = owner.kind === 'dict' ? owner.entries : (owner.entries ??= []);
-        for (let i = 0; i + 1 < items.length; i += 2) entries.push({ key: items[i], value: items[i + 1] });
+        const pairs = owner.kind === 'dict' ? owner.pairs : (owner.pairs ??= []);
+        for (let i = 0; i + 1 < items.length; i += 2) pairs.push(items[i], items[i + 1]);
       }
     }
     return this.stack.length > 0 ? this.stack[0] : undefined;
@@ -544,7 +544,7 @@ class PickleMachine {
         // containers
         case 0x5d: this.pushBatchTarget({ kind: 'list', items: [] }); break; // EMPTY_LIST
         case 0x29: this.push({ kind: 'tuple', items: [] }); break; // EMPTY_TUPLE
-        case 0x7d: this.pushBatchTarget({ kind: 'dict', entries: [] }); break; // EMPTY_DICT
+        case 0x7d: this.pushBatchTarget({ kind: 'dict', pairs: [] }); break; // EMPTY_DICT
         case 0x8f: this.pushBatchTarget({ kind: 'set', items: [] }); break; // EMPTY_SET
         case 0x61: { // APPEND
           const v = this.pop();
@@ -589,7 +589,7 @@ class PickleMachine {
         case 0x64: { // DICT
           const from = this.popMarkIndex();
           const stack = this.stack;
-          const dict: DictValue = { kind: 'dict', entries: [] };
+          const dict: DictValue = { kind: 'dict', pairs: [] };
           try {
             if ((stack.length - from) % 2) this.invalid('DICT has an odd number of items (a key without its value)');
             this.setItems(dict, stack, from, stack.length);
@@ -715,7 +715,7 @@ class PickleMachine {
           if (args.kind !== 'tuple') this.invalid(`NEWOBJ_EX needs an argument tuple but finds a ${args.kind}`);
           if (kwargs.kind !== 'dict') this.invalid(`NEWOBJ_EX needs a keyword dict but finds a ${kwargs.kind}`);
           // Keyword arguments have no slot of their own on an object node: they ride as a last dict argument.
-          this.pushBatchTarget(this.apply(cls, kwargs.entries.length > 0 ? [...args.items, kwargs] : args.items, true));
+          this.pushBatchTarget(this.apply(cls, kwargs.pairs.length > 0 ? [...args.items, kwargs] : args.items, true));
           break;
         }
         case 0x69: { // INST
@@ -914,7 +914,7 @@ class PickleMachine {
       if (callable.name === 'copyreg.__newobj_ex__' && args.length === 3 && args[1].kind === 'tuple') {
         if (wrapper) markCalled(wrapper);
         const kw = args[2];
-        [callable, args, viaNew] = [args[0], kw.kind === 'dict' && kw.entries.length > 0 ? [...args[1].items, kw] : args[1].items, true];
+        [callable, args, viaNew] = [args[0], kw.kind === 'dict' && kw.pairs.length > 0 ? [...args[1].items, kw] : args[1].items, true];
         continue;
       }
       break;
@@ -973,9 +973,9 @@ class PickleMachine {
       return { kind: 'object', cls: cls.name, items };
     }
     if (baseName === 'builtins.dict' && (state.kind === 'dict' || state.kind === 'null')) {
-      const entries = state.kind === 'dict' ? state.entries.slice() : [];
-      this.spend(entries.length);
-      return { kind: 'object', cls: cls.name, entries };
+      const pairs = state.kind === 'dict' ? state.pairs.slice() : [];
+      this.spend(pairs.length >> 1);
+      return { kind: 'object', cls: cls.name, pairs };
     }
     const obj: ObjectValue = state.kind === 'null' ? { kind: 'object', cls: cls.name } : { kind: 'object', cls: cls.name, args: [state] };
     return obj;
@@ -994,7 +994,7 @@ class PickleMachine {
       return;
     }
     if (target.kind === 'object') {
-      if (target.cls === 'uuid.UUID' && target.state === undefined && !target.items && !target.entries) {
+      if (target.cls === 'uuid.UUID' && target.state === undefined && !target.items && !target.pairs) {
         const uuid = uuidFromState(state);
         if (uuid) {
           replaceNode(target, uuid);
@@ -1006,7 +1006,7 @@ class PickleMachine {
     }
     if (target.kind === 'dict' && target.cls) {
       // An OrderedDict (or other modelled dict subclass) with instance attributes: keep both.
-      replaceNode(target, { kind: 'object', cls: target.cls, entries: target.entries, state });
+      replaceNode(target, { kind: 'object', cls: target.cls, pairs: target.pairs, state });
       return;
     }
     if (target.kind === 'typed') return; // e.g. an enum member with attributes: its repr already says what it is
@@ -1026,34 +1026,37 @@ class PickleMachine {
   // Keys and values alternate in src[from..to).
   private setItems(target: Value, src: readonly Value[], from: number, to: number): void {
     this.spend(to - from);
-    let entries: DictEntry[];
-    if (target.kind === 'dict') entries = target.entries;
-    else if (target.kind === 'object') entries = target.entries ?? (target.entries = []);
+    // Keys and values alternate in `pairs` too (entry k's key at 2k, its value at 2k + 1): no
+    // object is made per entry, and the array stays on the node so a memoized dict keeps growing.
+    let pairs: Value[];
+    if (target.kind === 'dict') pairs = target.pairs;
+    else if (target.kind === 'object') pairs = target.pairs ?? (target.pairs = []);
     else this.invalid(`SETITEM targets a ${target.kind}, which does not support item assignment`);
+    const keyAt = (k: number): Value => pairs[2 * k];
     for (let i = from; i < to; i += 2) {
       const key = src[i];
       const value = src[i + 1];
       let at: number;
-      const size = entries.length;
+      const size = pairs.length >> 1;
       if (key.kind === 'str' && target.kind === 'dict' && size < SCAN_LIMIT) {
         // The common case, a small dict with str keys: compare in place. A dict's entries only
         // grow and its index is only built at SCAN_LIMIT, so below that there is none to update.
         at = -1;
         const text = key.value;
-        for (let k = 0; k < size; k++) {
-          const existing = entries[k].key;
+        for (let k = 0; k < pairs.length; k += 2) {
+          const existing = pairs[k];
           if (existing.kind === 'str' && existing.value === text) {
-            at = k;
+            at = k >> 1;
             break;
           }
         }
       } else {
         this.checkHashable(key, 'A dict key');
-        at = this.findEqual(target, size, (k) => entries[k].key, key);
+        at = this.findEqual(target, size, keyAt, key);
       }
       // Python keeps the first key object and its position, and takes the new value.
-      if (at >= 0) entries[at] = { key: entries[at].key, value };
-      else entries.push({ key, value });
+      if (at >= 0) pairs[2 * at + 1] = value;
+      else pairs.push(key, value);
     }
   }
 
@@ -1175,13 +1178,27 @@ function sameKey(a: Value, b: Value): boolean {
 // Python's BUILD merges a dict state into the instance __dict__; keep one dict node with both.
 function mergeState(before: Value, after: Value): Value {
   if (before.kind === 'dict' && after.kind === 'dict' && !before.cls && !after.cls) {
-    const entries = before.entries.slice();
-    for (const e of after.entries) {
-      const i = entries.findIndex((x) => x.key.kind === 'str' && e.key.kind === 'str' && x.key.value === e.key.value);
-      if (i >= 0) entries[i] = e;
-      else entries.push(e);
+    const pairs = before.pairs.slice();
+    const more = after.pairs;
+    for (let j = 0; j < more.length; j += 2) {
+      const key = more[j];
+      let i = -1;
+      if (key.kind === 'str') {
+        for (let k = 0; k < pairs.length; k += 2) {
+          const x = pairs[k];
+          if (x.kind === 'str' && x.value === key.value) {
+            i = k;
+            break;
+          }
+        }
+      }
+      // The later entry takes the slot whole, key node and value.
+      if (i >= 0) {
+        pairs[i] = key;
+        pairs[i + 1] = more[j + 1];
+      } else pairs.push(key, more[j + 1]);
     }
-    return { kind: 'dict', entries };
+    return { kind: 'dict', pairs };
   }
   return after;
 }
@@ -1213,13 +1230,13 @@ function reachableGlobals(root: Value, spend: (n: number) => void): Set<Value> {
         for (const item of v.items) pending.push(item);
         break;
       case 'dict':
-        for (const e of v.entries) pending.push(e.key, e.value);
+        for (const p of v.pairs) pending.push(p);
         break;
       case 'object':
         for (const a of v.args ?? []) pending.push(a);
         if (v.state) pending.push(v.state);
         for (const item of v.items ?? []) pending.push(item);
-        for (const e of v.entries ?? []) pending.push(e.key, e.value);
+        for (const p of v.pairs ?? []) pending.push(p);
         break;
       default:
         break;

@@ -137,14 +137,14 @@ sys.stdout.write(base64.b64encode(pickle.dumps(['x'], protocol=2)).decode())
       [{ kind: 'object', cls: 'm.C', args: [s] }, '/args/0'],
       [{ kind: 'object', cls: 'm.C', state: s }, '/state'],
       [{ kind: 'object', cls: 'm.C', items: [s] }, '/items/0'],
-      [{ kind: 'object', cls: 'm.C', entries: [{ key: k('e'), value: s }] }, '/entries/e'],
+      [{ kind: 'object', cls: 'm.C', pairs: [k('e'), s] }, '/entries/e'],
     ] as const) {
-      expect(findEmbeddedPickles({ kind: 'dict', entries: [{ key: k('o'), value: obj as Value }] }, 'o.pkl').map((e) => e.pointer)).toEqual([`/o${pointer}`]);
+      expect(findEmbeddedPickles({ kind: 'dict', pairs: [k('o'), obj as Value] }, 'o.pkl').map((e) => e.pointer)).toEqual([`/o${pointer}`]);
     }
     // A dict key is not a value the walk visits, so a pickle-looking key is not judged.
-    expect(findEmbeddedPickles({ kind: 'dict', entries: [{ key: s, value: k('v') }] }, 'k.pkl')).toEqual([]);
+    expect(findEmbeddedPickles({ kind: 'dict', pairs: [s, k('v')] }, 'k.pkl')).toEqual([]);
     const loop: ListValue = { kind: 'list', items: [{ kind: 'str', value: 'gAJ' }, { kind: 'bytes', value: new Uint8Array([0x81, 2, 0x2e]) }] };
-    loop.items.push(loop, { kind: 'dict', entries: [{ key: k('again'), value: loop }] });
+    loop.items.push(loop, { kind: 'dict', pairs: [k('again'), loop] });
     expect(findEmbeddedPickles(loop, 'loop.pkl')).toEqual([]);
   });
 
@@ -252,7 +252,7 @@ describe('the unshared hint', () => {
     const build = (bottom: Value): Value => {
       let v: Value = counted([bottom]);
       for (let i = 0; i < 16; i++) {
-        const pair: DictValue = { kind: 'dict', entries: [{ key: { kind: 'str', value: 'a' }, value: v }, { key: { kind: 'str', value: 'b' }, value: v }] };
+        const pair: DictValue = { kind: 'dict', pairs: [{ kind: 'str', value: 'a' }, v, { kind: 'str', value: 'b' }, v] };
         v = counted([pair]);
       }
       return v;
@@ -264,7 +264,7 @@ describe('the unshared hint', () => {
     expect(reads).toBeLessThanOrEqual(17);
 
     const loop: ListValue = { kind: 'list', items: [{ kind: 'str', value: 'not one' }] };
-    loop.items.push(loop, { kind: 'object', cls: 'm.C', state: loop, args: [loop], items: [loop], entries: [{ key: { kind: 'str', value: 'e' }, value: loop }] });
+    loop.items.push(loop, { kind: 'object', cls: 'm.C', state: loop, args: [loop], items: [loop], pairs: [{ kind: 'str', value: 'e' }, loop] });
     expect(mayHoldPickle(loop)).toBe(false);
     expect(findEmbeddedPickles(loop, 'loop.pkl')).toEqual([]);
   });

@@ -152,7 +152,7 @@ export function mayHoldPickle(root: Value, options?: EmbeddedPicklesOptions): bo
           if (seen.has(v)) break;
           seen.add(v);
         }
-        for (const entry of v.entries) stack.push(entry.value);
+        for (let i = 1; i < v.pairs.length; i += 2) stack.push(v.pairs[i]);
         break;
       case 'object':
         if (seen !== null) {
@@ -162,7 +162,7 @@ export function mayHoldPickle(root: Value, options?: EmbeddedPicklesOptions): bo
         if (v.args) for (const item of v.args) stack.push(item);
         if (v.state !== undefined) stack.push(v.state);
         if (v.items) for (const item of v.items) stack.push(item);
-        if (v.entries) for (const entry of v.entries) stack.push(entry.value);
+        if (v.pairs) for (let i = 1; i < v.pairs.length; i += 2) stack.push(v.pairs[i]);
         break;
       default:
         break;

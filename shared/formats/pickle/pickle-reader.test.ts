@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { dictEntries } from '../../model/value';
 import { pickleReader } from './pickle-reader';
 
 function python(script: string): Buffer {
@@ -37,7 +38,7 @@ sys.stdout.buffer.write(pickle.dumps({'ok': [1, 2], 'evil': C()}, protocol=4) + 
     expect(r.findings.map((f) => f.code).sort()).toEqual(['pickle.trailing_data', 'pickle.unsafe_global']);
     expect(r.findings.every((f) => f.file === 'merged.pkl')).toBe(true);
     if (r.kind !== 'ok' || r.value.kind !== 'dict') throw new Error('expected the decoded dict');
-    expect(r.value.entries.map((e) => (e.key.kind === 'str' ? e.key.value : ''))).toEqual(['ok', 'evil']);
+    expect(dictEntries(r.value).map((e) => (e.key.kind === 'str' ? e.key.value : ''))).toEqual(['ok', 'evil']);
   });
 
   it('returns corrupt with the partial value and the safety findings for a cut file', () => {

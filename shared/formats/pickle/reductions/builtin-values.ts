@@ -31,7 +31,11 @@ export function dedupedSetItems(items: readonly Value[], ctx: ReductionContext):
 // The members `set(x)` would take from an iterable we can see into.
 function iterableItems(v: Value): readonly Value[] | null {
   if (v.kind === 'list' || v.kind === 'tuple' || v.kind === 'set') return v.items;
-  if (v.kind === 'dict') return v.entries.map((e) => e.key);
+  if (v.kind === 'dict') {
+    const keys: Value[] = new Array(v.pairs.length >> 1);
+    for (let i = 0; i < keys.length; i++) keys[i] = v.pairs[2 * i];
+    return keys;
+  }
   return null;
 }
 

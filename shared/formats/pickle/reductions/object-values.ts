@@ -3,16 +3,24 @@
  * instance plus BUILD `{'int': N}`), dict subclasses from `collections`, and members of the
  * standard-library enums we know by heart.
  */
-import type { DictEntry, TypedValue, Value } from '../../../model/value';
+import type { TypedValue, Value } from '../../../model/value';
 import { STDLIB_ENUM_MEMBERS } from '../stdlib-enums';
 import { UNKNOWN, intArg, produced, type Reduction, type ReductionContext } from './reduction';
 
 /** The typed UUID a BUILD state `{'int': N[, 'is_safe': …]}` describes, or null. */
 export function uuidFromState(state: Value): TypedValue | null {
   if (state.kind !== 'dict') return null;
-  const entry = state.entries.find((e) => e.key.kind === 'str' && e.key.value === 'int');
-  const n = entry ? intArg(entry.value) : null;
-  if (n === null || entry?.value.kind !== 'int' || n < 0n || n >= 1n << 128n) return null;
+  // The value of the first 'int' key.
+  let value: Value | undefined;
+  for (let i = 0; i < state.pairs.length; i += 2) {
+    const key = state.pairs[i];
+    if (key.kind === 'str' && key.value === 'int') {
+      value = state.pairs[i + 1];
+      break;
+    }
+  }
+  const n = value ? intArg(value) : null;
+  if (n === null || value?.kind !== 'int' || n < 0n || n >= 1n << 128n) return null;
   const hex = n.toString(16).padStart(32, '0');
   const str = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   return { kind: 'typed', type: 'uuid.UUID', repr: `UUID('${str}')`, str };
@@ -29,18 +37,19 @@ export function reduceEnumMember(cls: string, args: readonly Value[]): Reduction
   return produced({ kind: 'typed', type: cls, repr: member.repr, str: member.str });
 }
 
-// Entries of a mapping argument: a dict, or a list/tuple of 2-item pairs (OrderedDict's old form).
-function mappingEntries(v: Value, ctx: ReductionContext): DictEntry[] | null {
+// Keys and values alternately (as a dict node's `pairs`) of a mapping argument: a dict, or a
+// list/tuple of 2-item pairs (OrderedDict's old form).
+function mappingPairs(v: Value, ctx: ReductionContext): Value[] | null {
   if (v.kind === 'dict') {
-    ctx.spend(v.entries.length);
-    return v.entries.slice();
+    ctx.spend(v.pairs.length >> 1);
+    return v.pairs.slice();
   }
   if (v.kind === 'list' || v.kind === 'tuple') {
     ctx.spend(v.items.length);
-    const out: DictEntry[] = [];
+    const out: Value[] = [];
     for (const pair of v.items) {
       if ((pair.kind !== 'list' && pair.kind !== 'tuple') || pair.items.length !== 2) return null;
-      out.push({ key: pair.items[0], value: pair.items[1] });
+      out.push(pair.items[0], pair.items[1]);
     }
     return out;
   }
@@ -55,7 +64,7 @@ function mappingEntries(v: Value, ctx: ReductionContext): DictEntry[] | null {
 export function reduceDictSubclass(cls: string, args: readonly Value[], ctx: ReductionContext): Reduction {
   const mappingArg = cls === 'collections.defaultdict' ? args[1] : args[0];
   if (args.length > (cls === 'collections.defaultdict' ? 2 : 1)) return UNKNOWN;
-  const entries = mappingArg === undefined ? [] : mappingEntries(mappingArg, ctx);
-  if (!entries) return UNKNOWN;
-  return produced({ kind: 'dict', entries, cls });
+  const pairs = mappingArg === undefined ? [] : mappingPairs(mappingArg, ctx);
+  if (!pairs) return UNKNOWN;
+  return produced({ kind: 'dict', pairs, cls });
 }
