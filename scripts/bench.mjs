@@ -13,7 +13,9 @@
  * How each side is timed:
  * - Ours: scripts/bench/ours.ts bundled with esbuild the way the shipped CLI is (real modules,
  *   scan worker beside the bundle), one fresh `node` process per run; the time is the operation
- *   alone, reading the file included, process start-up excluded.
+ *   alone, reading the file included, process start-up excluded. A JSON parse runs in a worker
+ *   thread whose heap is sized as the engine sizes its scan workers, where the app parses (the
+ *   JSON.parse floor likewise).
  * - In-interpreter peers (json.load, pickle.loads, JSON.parse): the same rule, timed inside
  *   python3 / node.
  * - Command-line peers (sha256sum, python3 -m pickletools, jq -S . | diff): wall time of the

@@ -11,12 +11,14 @@ import { readFileSync, renameSync, rmSync, writeFileSync, mkdtempSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Worker, isMainThread } from 'node:worker_threads';
 import { runDiff } from '../../electron/engine/diff-job';
 import { createEngine, DEFAULT_MAX_TEXT_CHARS } from '../../electron/engine/engine';
 import { listTree } from '../../electron/engine/list-tree';
 import { discoverFamilies } from '../../shared/discovery/discover';
 import { DEFAULT_MAX_ANALYZE_BYTES, readAndHash } from '../../electron/engine/read-file';
 import { startServer } from '../../electron/serve';
+import { sizeWorkerHeaps } from '../../electron/engine/worker-pool';
 import { diffValues } from '../../shared/diff/diff-values';
 import { parsePythonJson } from '../../shared/formats/json/parse-python-json';
 import { decodePickle } from '../../shared/formats/pickle/decode-pickle';
@@ -234,32 +236,51 @@ async function serve(root: string, staticDir: string): Promise<void> {
   report({ ms: 0 });
 }
 
+/**
+ * The app parses in its scan workers, whose heaps the engine sizes for big trees: run a parse the
+ * same way, in a worker thread started after the same sizing (the JSON.parse floor too, so both
+ * sides of that ratio share the setting). The worker runs this module again with the same op.
+ */
+function inWorker(op: string, file: string): Promise<void> {
+  sizeWorkerHeaps();
+  const worker = new Worker(new URL(import.meta.url), { argv: [op, file] });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${op} worker exited with code ${code}`))));
+  });
+}
+
 const [op, ...args] = process.argv.slice(2);
-switch (op) {
-  case 'sha256':
-    await sha256(args[0]);
-    break;
-  case 'parse':
-    parse(args[0]);
-    break;
-  case 'jsonparse':
-    jsonParse(args[0]);
-    break;
-  case 'pickle':
-    pickle(args[0]);
-    break;
-  case 'diff':
-    await diffJob(args[0], args[1]);
-    break;
-  case 'diffcore':
-    diff(args[0], args[1]);
-    break;
-  case 'scan':
-    await scan(args[0], Number(args[1] ?? 100));
-    break;
-  case 'serve':
-    await serve(args[0], args[1]);
-    break;
-  default:
-    fail(`unknown operation ${op}`);
+if (isMainThread && (op === 'parse' || op === 'jsonparse')) await inWorker(op, args[0]);
+else await runOp();
+
+async function runOp(): Promise<void> {
+  switch (op) {
+    case 'sha256':
+      await sha256(args[0]);
+      break;
+    case 'parse':
+      parse(args[0]);
+      break;
+    case 'jsonparse':
+      jsonParse(args[0]);
+      break;
+    case 'pickle':
+      pickle(args[0]);
+      break;
+    case 'diff':
+      await diffJob(args[0], args[1]);
+      break;
+    case 'diffcore':
+      diff(args[0], args[1]);
+      break;
+    case 'scan':
+      await scan(args[0], Number(args[1] ?? 100));
+      break;
+    case 'serve':
+      await serve(args[0], args[1]);
+      break;
+    default:
+      fail(`unknown operation ${op}`);
+  }
 }
