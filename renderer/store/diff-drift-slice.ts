@@ -7,8 +7,8 @@
  * either generation reloads while the old answer stays on screen.
  */
 import type { DiffView, DriftView, DriftViewVerdict, JobProgress } from '../../shared/api/contract';
-import type { FamilySummary, GenerationSummary } from '../../shared/model/workspace';
-import { errorMessage } from '../api/api-error';
+import { decodeFailureOf, type FamilySummary, type GenerationSummary } from '../../shared/model/workspace';
+import { ApiError, errorMessage } from '../api/api-error';
 import { findFamily, findGeneration } from './selectors';
 import type { AppState } from './app-store';
 import type { SliceCreator } from './slice';
@@ -18,14 +18,14 @@ export type DiffState =
   | { readonly status: 'idle' }
   | { readonly status: 'loading'; readonly key: string; readonly progress: { readonly done: number; readonly total: number } | null; readonly previous: DiffView | null }
   | { readonly status: 'ready'; readonly key: string; readonly view: DiffView }
-  | { readonly status: 'error'; readonly key: string; readonly message: string };
+  | { readonly status: 'error'; readonly key: string; readonly message: string; readonly retryable: boolean };
 
 /** A drift table being shown, or why not. */
 export type DriftState =
   | { readonly status: 'idle' }
   | { readonly status: 'loading'; readonly key: string; readonly previous: DriftView | null }
   | { readonly status: 'ready'; readonly key: string; readonly view: DriftView }
-  | { readonly status: 'error'; readonly key: string; readonly message: string };
+  | { readonly status: 'error'; readonly key: string; readonly message: string; readonly retryable: boolean };
 
 /** A row the person activated; `seq` makes activating it again reveal again. */
 export interface RowReveal {
@@ -76,11 +76,38 @@ function fingerprint(g: GenerationSummary): string {
   return `${g.sha256}:${g.size}:${g.mtimeMs}`;
 }
 
-/** The default sides for `selected`: against the fallback or the previous generation, newer on the right. */
+/**
+ * Engine and transport codes of a failure that can pass on a second try: the file vanished or
+ * changed while it was read (`not_found`), the worker crashed, timed out or was stopped
+ * (`internal`), the answer was lost on the way. Anything else (`unreadable`: the file does not
+ * decode, is too large or cannot be read; `not_applicable`; …) fails the same way again.
+ */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set(['not_found', 'internal', 'timeout', 'disconnected', 'bad_response']);
+
+/** True when trying the same request again may succeed; an error without a code may. */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof ApiError ? RETRYABLE_CODES.has(error.code) : true;
+}
+
+/**
+ * The default sides for `selected`, among the generations that decode (a diff of one that does
+ * not can only fail): against the current generation (or the newest that decodes, when the current
+ * does not), the fallback or the previous generation, newer on the right. A selected generation
+ * that does not decode gives way to the two newest that do. With fewer than two that decode, the
+ * pair is chosen among all generations as if each decoded, and {@link nothingToCompare} says why
+ * it is not compared.
+ */
 export function defaultDiffPair(family: FamilySummary, selected: GenerationSummary): DiffPair | null {
-  const gens = family.generations;
+  const current = family.generations.find((g) => g.id === family.currentId) ?? null;
+  const decoding = family.generations.filter((g) => !decodeFailureOf(g));
+  if (decoding.length < 2) return pairAmong(family.generations, current, family, selected);
+  if (!decoding.includes(selected)) return { a: decoding[1], b: decoding[0] };
+  // A current generation that does not decode is stood in for by the newest that does.
+  return pairAmong(decoding, current && !decoding.includes(current) ? decoding[0] : current, family, selected);
+}
+
+function pairAmong(gens: readonly GenerationSummary[], current: GenerationSummary | null, family: FamilySummary, selected: GenerationSummary): DiffPair | null {
   const index = gens.findIndex((g) => g.id === selected.id);
-  const current = gens.find((g) => g.id === family.currentId) ?? null;
   const fallback = gens.find((g) => g.id === family.fallbackId) ?? null;
   const previous = gens[index + 1] ?? null;
   if (current && current.id !== selected.id) return { a: selected, b: current };
@@ -90,18 +117,55 @@ export function defaultDiffPair(family: FamilySummary, selected: GenerationSumma
   return newer ? { a: selected, b: newer } : null;
 }
 
+/** Labels of `gens`, the first three and how many more. */
+function labels(gens: readonly GenerationSummary[]): string {
+  const named = gens.slice(0, 3).map((g) => `${g.label} (${decodeFailureOf(g)?.code ?? 'unknown'})`);
+  if (gens.length > 3) named.push(`${gens.length - 3} more`);
+  return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+}
+
+/**
+ * Why `family` has no default pair worth comparing: fewer than two of its generations decode.
+ * Null when two do (or the family has one generation, which the tab says on its own).
+ */
+export function nothingToCompare(family: FamilySummary): string | null {
+  const gens = family.generations;
+  if (gens.length < 2) return null;
+  const decoding = gens.filter((g) => !decodeFailureOf(g));
+  if (decoding.length >= 2) return null;
+  const broken = gens.filter((g) => decodeFailureOf(g));
+  const verb = broken.length === 1 ? 'does' : 'do';
+  if (decoding.length === 1) {
+    return `Only one generation of ${family.name} decodes (${decoding[0].label}); there is nothing to compare it with. ${labels(broken)} ${verb} not decode.`;
+  }
+  return `No generation of ${family.name} decodes, so there is nothing to compare: ${labels(broken)} ${verb} not decode.`;
+}
+
+/** The sides of the selected family the person picked, when both still exist. */
+function pickedPair(state: AppState, family: FamilySummary): DiffPair | null {
+  const pick = state.diffPick;
+  if (!pick || pick.familyId !== family.id) return null;
+  const a = findGeneration(family, pick.aId);
+  const b = findGeneration(family, pick.bId);
+  return a && b ? { a, b } : null;
+}
+
 /** The pair the Diff tab compares now: the person's pick when it still exists, else the default. */
 export function selectDiffPair(state: AppState): DiffPair | null {
   const family = findFamily(state.snapshot, state.selectedFamilyId);
   const selected = findGeneration(family, state.selectedGenerationId);
   if (!family || !selected) return null;
-  const pick = state.diffPick;
-  if (pick && pick.familyId === family.id) {
-    const a = findGeneration(family, pick.aId);
-    const b = findGeneration(family, pick.bId);
-    if (a && b) return { a, b };
-  }
-  return defaultDiffPair(family, selected);
+  return pickedPair(state, family) ?? defaultDiffPair(family, selected);
+}
+
+/**
+ * Why the Diff tab does not compare its default pair (fewer than two generations decode), or
+ * null. A pair the person picked is always compared: the engine then says what does not decode.
+ */
+export function selectDiffBlocked(state: AppState): string | null {
+  const family = findFamily(state.snapshot, state.selectedFamilyId);
+  if (!family || !findGeneration(family, state.selectedGenerationId) || pickedPair(state, family)) return null;
+  return nothingToCompare(family);
 }
 
 /** The load key of a pair. */
@@ -131,7 +195,7 @@ export const createDiffDriftSlice: SliceCreator<DiffDriftSlice> = ({ api }) => (
 
   async diffRequested(options) {
     const pair = selectDiffPair(get());
-    if (!pair) {
+    if (!pair || selectDiffBlocked(get())) {
       if (get().diff.status !== 'idle') set({ diff: { status: 'idle' }, diffReveal: null });
       return;
     }
@@ -146,7 +210,7 @@ export const createDiffDriftSlice: SliceCreator<DiffDriftSlice> = ({ api }) => (
       if (now.status === 'loading' && now.key === key) set({ diff: { status: 'ready', key, view } });
     } catch (error) {
       const now = get().diff;
-      if (now.status === 'loading' && now.key === key) set({ diff: { status: 'error', key, message: errorMessage(error) } });
+      if (now.status === 'loading' && now.key === key) set({ diff: { status: 'error', key, message: errorMessage(error), retryable: isRetryable(error) } });
     }
   },
 
@@ -181,7 +245,7 @@ export const createDiffDriftSlice: SliceCreator<DiffDriftSlice> = ({ api }) => (
       if (now.status === 'loading' && now.key === key) set({ drift: { status: 'ready', key, view } });
     } catch (error) {
       const now = get().drift;
-      if (now.status === 'loading' && now.key === key) set({ drift: { status: 'error', key, message: errorMessage(error) } });
+      if (now.status === 'loading' && now.key === key) set({ drift: { status: 'error', key, message: errorMessage(error), retryable: isRetryable(error) } });
     }
   },
 

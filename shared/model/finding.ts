@@ -70,6 +70,36 @@ export function hasError(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
+/**
+ * Codes that say a file gave no value at all: it could not be read, decompressed or decoded, or it
+ * was not decoded because of its size (`file.too_large`, an info) or its format is unknown. The
+ * diff and drift jobs decode with the same readers and limits, so they fail on such a file too.
+ * (`json.too_deep` also covers a file that decoded but nests too deep for Python: counted here,
+ * since the reader stops at its own, deeper limit and the two cannot be told apart by code.)
+ */
+export const DECODE_FAILURE_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
+  'json.truncated',
+  'json.syntax',
+  'json.zero_filled',
+  'json.too_deep',
+  'pickle.truncated',
+  'pickle.invalid',
+  'compression.truncated',
+  'compression.unsupported',
+  'compression.corrupt',
+  'compression.too_large',
+  'file.unreadable',
+  'file.empty',
+  'file.too_large',
+  'format.unknown',
+  'generation.member_missing',
+]);
+
+/** True when `finding` says its file gives no value (see {@link DECODE_FAILURE_CODES}). */
+export function isDecodeFailure(finding: Finding): boolean {
+  return DECODE_FAILURE_CODES.has(finding.code);
+}
+
 /** Overall health derived from findings: `broken` on any error, `warning` on any warning. */
 export type Health = 'healthy' | 'warning' | 'broken' | 'unknown';
 

@@ -3,7 +3,7 @@
  * immutable, structured-clone and JSON friendly (no bigint, no Map) so it crosses IPC, WebSocket
  * and worker boundaries unchanged.
  */
-import type { Finding, Health } from './finding';
+import { isDecodeFailure, type Finding, type Health } from './finding';
 
 /** How the generations of a family are named. */
 export type FamilyKind =
@@ -59,6 +59,15 @@ export interface GenerationSummary {
    * Never present once a scan is over (what the CLI and `whenIdle` see).
    */
   readonly checking?: true;
+}
+
+/**
+ * The finding that says the main file of `g` (what a diff job decodes) gives no value, or
+ * null when it decoded or has not been checked yet. A broken generation may still decode: a
+ * checksum mismatch or an unsafe pickle is an error about a value that is there.
+ */
+export function decodeFailureOf(g: Pick<GenerationSummary, 'mainPath' | 'findings'>): Finding | null {
+  return g.findings.find((f) => f.file === g.mainPath && isDecodeFailure(f)) ?? null;
 }
 
 /** The checkpoints of one job in one directory. */

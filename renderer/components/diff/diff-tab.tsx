@@ -8,7 +8,7 @@ import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 
 import type { DiffChangeKind, DiffView } from '../../../shared/api/contract';
 import type { FamilySummary } from '../../../shared/model/workspace';
 import { useAppStore } from '../../store/app-store';
-import { diffKey, selectDiffPair } from '../../store/diff-drift-slice';
+import { diffKey, selectDiffBlocked, selectDiffPair } from '../../store/diff-drift-slice';
 import { ErrorBoundary } from '../common/error-boundary';
 import '../../styles/diff-drift.css';
 
@@ -134,11 +134,13 @@ export function DiffTab({ family }: { readonly family: FamilySummary }) {
   const diff = useAppStore((s) => s.diff);
   const requested = useAppStore((s) => s.diffRequested);
   const picked = useAppStore((s) => s.diffSidesPicked);
+  // Fewer than two generations decode: the default pair is not compared, and this says why.
+  const blocked = useAppStore(selectDiffBlocked);
   const key = pair ? diffKey(pair) : null;
 
   useEffect(() => {
     if (key) void requested();
-  }, [key, requested]);
+  }, [key, blocked, requested]);
 
   if (!pair) {
     return <p className="tab-empty">This family has one generation only: there is nothing to compare it with yet.</p>;
@@ -165,14 +167,25 @@ export function DiffTab({ family }: { readonly family: FamilySummary }) {
           </span>
         ) : null}
       </div>
+      {blocked ? (
+        <p className="tab-empty" data-testid="diff-nothing">
+          {blocked}
+        </p>
+      ) : null}
       {diff.status === 'error' ? (
         <div className="content-note warning" role="alert" data-testid="diff-error">
           <span>
             Could not compare {pair.a.label} with {pair.b.label}: {diff.message}
-          </span>{' '}
-          <button type="button" className="button" onClick={() => void requested({ retry: true })}>
-            Try again
-          </button>
+          </span>
+          {/* Only a failure that can pass on a second try offers one; a file that does not decode stays so. */}
+          {diff.retryable ? (
+            <>
+              {' '}
+              <button type="button" className="button" onClick={() => void requested({ retry: true })}>
+                Try again
+              </button>
+            </>
+          ) : null}
         </div>
       ) : null}
       {view ? (

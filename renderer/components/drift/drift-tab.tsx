@@ -181,10 +181,15 @@ export function DriftTab({ generation }: { readonly generation: GenerationSummar
       </div>
       {drift.status === 'error' ? (
         <div className="content-note warning" role="alert" data-testid="drift-error">
-          <span>{drift.message}</span>{' '}
-          <button type="button" className="button" onClick={() => void requested({ retry: true })}>
-            Try again
-          </button>
+          <span>{drift.message}</span>
+          {drift.retryable ? (
+            <>
+              {' '}
+              <button type="button" className="button" onClick={() => void requested({ retry: true })}>
+                Try again
+              </button>
+            </>
+          ) : null}
         </div>
       ) : null}
       {view ? (
