@@ -360,7 +360,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return failedAnalysis(task.member, isEngineError(error) ? error.message : String(error));
     }
     try {
-      const reply = await pool.run({ kind: 'analyze', path: real, file: task.member.path, maxBytes: maxAnalyzeBytes, options: options.analysis });
+      const reply = await pool.run({ kind: 'analyze', path: real, file: task.member.path, maxBytes: maxAnalyzeBytes, options: options.analysis, sizeHint: task.member.size });
       if (reply.kind === 'vanished') {
         onVanished();
         return null;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -59,5 +59,45 @@ describe('createWorkerPool', () => {
     const queued = pool.run({ kind: 'analyze', path: join(dir, 'a.json'), file: 'a.json', maxBytes: 1000 }).catch((e: WorkerJobError) => e.reason);
     await pool.close();
     expect(['closed', 'timeout']).toContain(await queued);
+  });
+});
+
+describe('batches of small files', () => {
+  it('gives every file of a batch its own answer: checked, vanished, unreadable, broken', async () => {
+    const pool = createWorkerPool({ size: 1 });
+    pools.push(pool);
+    await writeFile(join(dir, 'good.json'), '{"a": 1}');
+    await writeFile(join(dir, 'broken.json'), '{"b": [1, 2');
+    await mkdir(join(dir, 'folder.json'));
+    const names = ['good.json', 'first.json', 'gone.json', 'folder.json', 'broken.json', 'good.json'];
+    await writeFile(join(dir, 'first.json'), '[]');
+    const replies = await Promise.all(names.map((name) => pool.run({ kind: 'analyze', path: join(dir, name), file: name, maxBytes: 1 << 20, sizeHint: 10 })));
+    const codes = replies.map((r) => (r.kind === 'vanished' ? 'vanished' : r.analysis.findings.filter((f) => f.severity === 'error').map((f) => f.code).join(',') || 'ok'));
+    expect(codes[0]).toBe('ok');
+    expect(codes[1]).toBe('ok');
+    expect(codes[2]).toBe('vanished');
+    expect(codes[3]).toBe('file.unreadable');
+    expect(codes[4]).not.toBe('ok');
+    expect(codes[5]).toBe('ok');
+    replies.forEach((r, i) => {
+      if (r.kind === 'analyzed') expect(r.analysis.path).toBe(names[i]);
+    });
+    expect(pool.stats()).toEqual({ analyze: 6, read: 0, diff: 0, drift: 0, failed: 0 });
+  });
+
+  it('runs the files of a batch past its time limit again one by one, each failing with its own message', async () => {
+    const pool = createWorkerPool({ size: 1, jobTimeoutMs: 1 });
+    pools.push(pool);
+    const names = ['a.json', 'b.json', 'c.json'];
+    await Promise.all(names.map((n) => writeFile(join(dir, n), '{}')));
+    const errors = await Promise.all(
+      names.map((name) => pool.run({ kind: 'analyze', path: join(dir, name), file: name, maxBytes: 1000, sizeHint: 2 }).catch((e: unknown) => e)),
+    );
+    errors.forEach((error, i) => {
+      expect(error).toBeInstanceOf(WorkerJobError);
+      expect((error as WorkerJobError).reason).toBe('timeout');
+      expect((error as WorkerJobError).message).toContain(`Checking ${names[i]} took longer`);
+    });
+    expect(pool.stats()).toEqual({ analyze: 3, read: 0, diff: 0, drift: 0, failed: 3 });
   });
 });

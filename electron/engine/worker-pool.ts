@@ -4,13 +4,25 @@
  *
  * A worker that crashes or exceeds the job time limit is terminated and replaced; its job fails
  * with a `WorkerJobError` instead of hanging the scan.
+ *
+ * Small `analyze` jobs (those with a `sizeHint`) that wait next to each other go to a worker as one
+ * batch ({@link BATCH_MAX_JOBS} jobs, {@link BATCH_MAX_BYTES} bytes at most) and come back in one
+ * reply: a scan of many small files otherwise spends most of its time passing messages, the worker
+ * waiting for its next job. Each job still settles alone (a job that throws fails alone); if a
+ * batch's worker crashes or the batch exceeds the time limit, its jobs run again one by one, so only
+ * the file that caused it fails, with its own message.
  */
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { JobMessage, ProgressMessage, ReplyFor, ResultMessage, WorkerJob } from './worker-protocol';
+import type { AnalyzeJob, JobMessage, ProgressMessage, ReplyFor, ResultMessage, WorkerJob } from './worker-protocol';
+
+/** At most this many `analyze` jobs share one worker round trip. */
+export const BATCH_MAX_JOBS = 64;
+/** A batch holds files of at most this many bytes in all (by their size hints); a larger file goes alone. */
+export const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 
 /** A job did not complete: the checks threw, the worker died, or it took too long. */
 export class WorkerJobError extends Error {
@@ -45,7 +57,7 @@ export interface WorkerPool {
 export interface WorkerPoolOptions {
   /** Number of workers; default min(2, cores). */
   readonly size?: number;
-  /** A job running longer than this is abandoned and its worker replaced (default 5 minutes). */
+  /** A job (or batch) running longer than this is abandoned and its worker replaced (default 5 minutes). */
   readonly jobTimeoutMs?: number;
 }
 
@@ -101,12 +113,26 @@ interface Pending {
   readonly resolve: (reply: unknown) => void;
   readonly reject: (error: Error) => void;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Run alone, never in a batch (a job retried after its batch's worker failed). */
+  readonly single?: boolean;
+}
+
+/** What a worker is running: one job (its id) or a batch (an id of its own). */
+interface Busy {
+  readonly id: number;
+  readonly items: readonly Pending[];
 }
 
 interface Slot {
   worker: Worker;
-  busy: Pending | null;
+  busy: Busy | null;
   timer: NodeJS.Timeout | null;
+}
+
+/** The size hint of a job that may join a batch, else null. */
+function batchBytes(p: Pending): number | null {
+  if (p.single || p.job.kind !== 'analyze' || p.job.sizeHint === undefined || !(p.job.sizeHint <= BATCH_MAX_BYTES)) return null;
+  return p.job.sizeHint;
 }
 
 /** Create a pool. */
@@ -119,14 +145,19 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
   let nextId = 1;
   let closed = false;
 
-  const finish = (slot: Slot, settle: (p: Pending) => void): void => {
-    const pending = slot.busy;
+  const finish = (slot: Slot, settle: (items: readonly Pending[]) => void): void => {
+    const busy = slot.busy;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     slot.busy = null;
     slot.worker.unref();
-    if (pending) settle(pending);
+    if (busy) settle(busy.items);
     pump();
+  };
+
+  const failed = (p: Pending, message: string): void => {
+    counts.failed++;
+    p.reject(new WorkerJobError(message, 'failed'));
   };
 
   const replace = (slot: Slot, error: WorkerJobError): void => {
@@ -136,11 +167,17 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     void old.terminate();
     const index = slots.indexOf(slot);
     if (index >= 0) slots.splice(index, 1);
-    counts.failed += slot.busy ? 1 : 0;
-    const pending = slot.busy;
+    const items = slot.busy?.items ?? [];
     if (slot.timer) clearTimeout(slot.timer);
     slot.busy = null;
-    if (pending) pending.reject(error);
+    if (items.length > 1) {
+      // Which file of the batch did it is unknown: run each again alone, first in line.
+      for (const p of items) counts[p.job.kind]--;
+      queue.unshift(...items.map((p) => ({ ...p, single: true })));
+    } else if (items.length === 1) {
+      counts.failed++;
+      items[0].reject(error);
+    }
     pump();
   };
 
@@ -150,15 +187,18 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     slot.worker.on('message', (message: ResultMessage | ProgressMessage) => {
       if (!slot.busy || slot.busy.id !== message.id) return;
       if ('progress' in message) {
-        slot.busy.onProgress?.(message.progress.done, message.progress.total);
+        slot.busy.items[0].onProgress?.(message.progress.done, message.progress.total);
         return;
       }
-      finish(slot, (p) => {
-        if (message.ok) p.resolve(message.reply);
-        else {
-          counts.failed++;
-          p.reject(new WorkerJobError(message.message, 'failed'));
-        }
+      finish(slot, (items) => {
+        if ('replies' in message) {
+          items.forEach((p, i) => {
+            const r = message.replies[i];
+            if (r?.ok) p.resolve(r.reply);
+            else failed(p, r?.message ?? 'The scan worker gave no answer for this file.');
+          });
+        } else if (message.ok) items[0].resolve(message.reply);
+        else failed(items[0], message.message);
       });
     });
     slot.worker.on('error', (error) => {
@@ -177,16 +217,27 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
       let slot = slots.find((s) => !s.busy);
       if (!slot && slots.length < size) slot = addSlot();
       if (!slot) return;
-      const pending = queue.shift()!;
-      slot.busy = pending;
-      counts[pending.job.kind]++;
+      const items = [queue.shift()!];
+      let bytes = batchBytes(items[0]);
+      while (bytes !== null && items.length < BATCH_MAX_JOBS && queue.length > 0) {
+        const next = batchBytes(queue[0]);
+        if (next === null || bytes + next > BATCH_MAX_BYTES) break;
+        items.push(queue.shift()!);
+        bytes += next;
+      }
+      const id = items.length === 1 ? items[0].id : nextId++;
+      slot.busy = { id, items };
+      for (const p of items) counts[p.job.kind]++;
       slot.worker.ref();
       const current = slot;
+      const what = items.length === 1 ? items[0].job.file : `${items.length} files`;
       slot.timer = setTimeout(() => {
-        replace(current, new WorkerJobError(`Checking ${pending.job.file} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, 'timeout'));
+        replace(current, new WorkerJobError(`Checking ${what} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, 'timeout'));
       }, timeoutMs);
       slot.timer.unref();
-      slot.worker.postMessage({ id: pending.id, job: pending.job } satisfies JobMessage);
+      slot.worker.postMessage(
+        (items.length === 1 ? { id, job: items[0].job } : { id, jobs: items.map((p) => p.job as AnalyzeJob) }) satisfies JobMessage,
+      );
     }
   };
 
@@ -205,7 +256,7 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
       await Promise.all(
         slots.splice(0).map(async (slot) => {
           if (slot.timer) clearTimeout(slot.timer);
-          slot.busy?.reject(new WorkerJobError('The scanner is shutting down.', 'closed'));
+          for (const p of slot.busy?.items ?? []) p.reject(new WorkerJobError('The scanner is shutting down.', 'closed'));
           slot.worker.removeAllListeners();
           slot.worker.on('error', () => undefined);
           await slot.worker.terminate();

@@ -15,6 +15,11 @@ export interface AnalyzeJob {
   readonly file: string;
   readonly maxBytes: number;
   readonly options?: AnalysisOptions;
+  /**
+   * The size the listing saw, in bytes. Given, a small file may share one worker round trip with
+   * other small files (see `worker-pool.ts`); the worker still reads the file as it is.
+   */
+  readonly sizeHint?: number;
 }
 
 /** Decode one file for display. */
@@ -130,16 +135,17 @@ export type DriftReply =
 /** Reply for a job, by job kind. */
 export type ReplyFor<J extends WorkerJob> = J extends AnalyzeJob ? AnalyzeReply : J extends ReadJob ? ReadReply : J extends DiffJob ? DiffReply : DriftReply;
 
-/** Engine → worker. */
-export interface JobMessage {
-  readonly id: number;
-  readonly job: WorkerJob;
-}
+/** Engine → worker: one job, or a batch of small `analyze` jobs run one after the other. */
+export type JobMessage = { readonly id: number; readonly job: WorkerJob } | { readonly id: number; readonly jobs: readonly AnalyzeJob[] };
+
+/** The outcome of one job of a batch, in the batch's order. */
+export type BatchItemResult = { readonly ok: true; readonly reply: AnalyzeReply } | { readonly ok: false; readonly message: string };
 
 /** Worker → engine. `failed` means the checking code itself threw: a bug, not bad input. */
 export type ResultMessage =
   | { readonly id: number; readonly ok: true; readonly reply: AnalyzeReply | ReadReply | DiffReply | DriftReply }
-  | { readonly id: number; readonly ok: false; readonly message: string };
+  | { readonly id: number; readonly ok: false; readonly message: string }
+  | { readonly id: number; readonly ok: true; readonly replies: readonly BatchItemResult[] };
 
 /** Worker → engine while a long job runs: how far it got (not an answer; the job goes on). */
 export interface ProgressMessage {
