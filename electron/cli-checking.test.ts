@@ -3,32 +3,16 @@
  * families as "checking" while a scan reads their files, and none of that may reach the CLI
  * (it waits for `whenIdle`, when nothing is checking any more).
  */
-import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { python, tempDir, writeRingWithTruncatedCurrent } from './engine/test-fixtures';
+import { runCli, type CliRun } from './test-support/run-cli';
 
-const cliSource = fileURLToPath(new URL('./cli.ts', import.meta.url));
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 let base: string;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, cliSource, ...args], {
-      cwd: base,
-      env: { ...process.env, CKPT_DOCTOR_SETTINGS: join(base, 'settings.json'), NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(base, args);
 }
 
 beforeAll(async () => {

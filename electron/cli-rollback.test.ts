@@ -3,38 +3,22 @@
  * a child process (no terminal on stdin) on families python3 wrote, and `main` with an injected
  * confirmation service for the questions a terminal would ask.
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from './cli';
 import type { ConfirmService } from './cli-rollback';
 import { snapshotTree } from './engine/rollback/test-support/folder-tree';
 import { makeRing, sha256Of } from './engine/rollback/test-support/python-checkpoints';
 import { tempDir } from './engine/test-fixtures';
+import { runCli, type CliRun } from './test-support/run-cli';
 
-const cliSource = fileURLToPath(new URL('./cli.ts', import.meta.url));
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 let base: string;
 let dir: string;
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, cliSource, ...args], {
-      cwd: base,
-      env: { ...process.env, CKPT_DOCTOR_SETTINGS: join(base, 'settings.json'), NO_COLOR: '1', CKPT_DOCTOR_QUIET_PERIOD_MS: '0' },
-      // stdin is not a terminal, as in a script or CI.
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** The real CLI in a child process; stdin is not a terminal, as in a script or CI. */
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(base, args, { CKPT_DOCTOR_QUIET_PERIOD_MS: '0' });
 }
 
 /** `main` in-process with a scripted terminal that answers `answers` in order. */

@@ -2,38 +2,16 @@ import { spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
 import { tempDir, writeNumbered, writeRingWithTruncatedCurrent } from './engine/test-fixtures';
+import { CLI_SOURCE, TSX_IMPORT, runCli, type CliRun } from './test-support/run-cli';
 
-const cliSource = fileURLToPath(new URL('./cli.ts', import.meta.url));
-// The tests run in a temporary folder, so tsx is named by its file, not resolved from the cwd.
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 let base: string;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Run the real CLI from source in a child process, in `base`. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsx, cliSource, ...args], {
-      cwd: base,
-      env: { ...process.env, CKPT_DOCTOR_SETTINGS: join(base, 'settings.json'), NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(base, args, env);
 }
 
 interface JsonFinding {
@@ -171,7 +149,7 @@ describe('ckpt-doctor serve', () => {
   it('prints exactly one URL line, serves the page, and exits cleanly on SIGTERM', async () => {
     await mkdir(join(base, 'static'), { recursive: true });
     await writeFile(join(base, 'static', 'index.html'), '<!doctype html><title>Checkpoint Doctor</title>');
-    const child = spawn(process.execPath, ['--import', tsx, cliSource, 'serve', 'good', '--port', '0'], {
+    const child = spawn(process.execPath, ['--import', TSX_IMPORT, CLI_SOURCE, 'serve', 'good', '--port', '0'], {
       cwd: base,
       env: { ...process.env, CKPT_DOCTOR_SETTINGS: join(base, 'settings.json'), CKPT_DOCTOR_STATIC_DIR: join(base, 'static') },
       stdio: ['ignore', 'pipe', 'pipe'],
