@@ -131,9 +131,10 @@ function labels(gens: readonly GenerationSummary[]): string {
 export function nothingToCompare(family: FamilySummary): string | null {
   const gens = family.generations;
   if (gens.length < 2) return null;
-  const decoding = gens.filter((g) => !decodeFailureOf(g));
+  const decoding: GenerationSummary[] = [];
+  const broken: GenerationSummary[] = [];
+  for (const g of gens) (decodeFailureOf(g) ? broken : decoding).push(g);
   if (decoding.length >= 2) return null;
-  const broken = gens.filter((g) => decodeFailureOf(g));
   const verb = broken.length === 1 ? 'does' : 'do';
   if (decoding.length === 1) {
     return `Only one generation of ${family.name} decodes (${decoding[0].label}); there is nothing to compare it with. ${labels(broken)} ${verb} not decode.`;

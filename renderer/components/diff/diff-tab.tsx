@@ -10,6 +10,7 @@ import type { FamilySummary } from '../../../shared/model/workspace';
 import { useAppStore } from '../../store/app-store';
 import { diffKey, selectDiffBlocked, selectDiffPair } from '../../store/diff-drift-slice';
 import { ErrorBoundary } from '../common/error-boundary';
+import { JobErrorNote } from '../common/job-error-note';
 import '../../styles/diff-drift.css';
 
 const DiffTextEditor = lazy(() => import('./diff-editor'));
@@ -173,20 +174,9 @@ export function DiffTab({ family }: { readonly family: FamilySummary }) {
         </p>
       ) : null}
       {diff.status === 'error' ? (
-        <div className="content-note warning" role="alert" data-testid="diff-error">
-          <span>
-            Could not compare {pair.a.label} with {pair.b.label}: {diff.message}
-          </span>
-          {/* Only a failure that can pass on a second try offers one; a file that does not decode stays so. */}
-          {diff.retryable ? (
-            <>
-              {' '}
-              <button type="button" className="button" onClick={() => void requested({ retry: true })}>
-                Try again
-              </button>
-            </>
-          ) : null}
-        </div>
+        <JobErrorNote testId="diff-error" retryable={diff.retryable} onRetry={() => void requested({ retry: true })}>
+          Could not compare {pair.a.label} with {pair.b.label}: {diff.message}
+        </JobErrorNote>
       ) : null}
       {view ? (
         <div className={`diff-body${stale ? ' stale' : ''}`}>

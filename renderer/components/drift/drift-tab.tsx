@@ -11,6 +11,7 @@ import type { GenerationSummary } from '../../../shared/model/workspace';
 import { useAppStore } from '../../store/app-store';
 import { DRIFT_VERDICTS } from '../../store/diff-drift-slice';
 import { ErrorBoundary } from '../common/error-boundary';
+import { JobErrorNote } from '../common/job-error-note';
 import '../../styles/diff-drift.css';
 
 const DriftValueEditor = lazy(() => import('./drift-value-editor'));
@@ -180,17 +181,9 @@ export function DriftTab({ generation }: { readonly generation: GenerationSummar
         ) : null}
       </div>
       {drift.status === 'error' ? (
-        <div className="content-note warning" role="alert" data-testid="drift-error">
-          <span>{drift.message}</span>
-          {drift.retryable ? (
-            <>
-              {' '}
-              <button type="button" className="button" onClick={() => void requested({ retry: true })}>
-                Try again
-              </button>
-            </>
-          ) : null}
-        </div>
+        <JobErrorNote testId="drift-error" retryable={drift.retryable} onRetry={() => void requested({ retry: true })}>
+          {drift.message}
+        </JobErrorNote>
       ) : null}
       {view ? (
         <>
