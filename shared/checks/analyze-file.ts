@@ -16,7 +16,7 @@ import { detectReader } from '../formats/registry';
 import type { DecodeResult, FormatReader } from '../formats/types';
 import type { Sha256Factory } from '../hash/sha256';
 import type { Finding } from '../model/finding';
-import type { Value } from '../model/value';
+import { dictGet, type Value } from '../model/value';
 import { CONTAINER_LIMITS, countContainers } from './count-containers';
 import type { AnalysisOptions, EnvelopeInfo, FileAnalysis } from './types';
 
@@ -70,22 +70,13 @@ function topLevelVersion(value: Value): string | null {
   const dict = value.kind === 'dict' ? value : value.kind === 'object' && value.state?.kind === 'dict' ? value.state : null;
   if (!dict) return null;
   for (const key of ['schema_version', 'schemaVersion', 'version']) {
-    const v = firstStrKeyValue(dict.pairs, key);
+    const v = dictGet(dict, key);
     if (v === undefined) continue;
     if (v.kind === 'int') return v.text;
     if (v.kind === 'str') return v.value;
     if (v.kind === 'float') return v.text;
   }
   return null;
-}
-
-/** The value under the first str key equal to `key`, or undefined. */
-function firstStrKeyValue(pairs: readonly Value[], key: string): Value | undefined {
-  for (let i = 0; i < pairs.length; i += 2) {
-    const k = pairs[i];
-    if (k.kind === 'str' && k.value === key) return pairs[i + 1];
-  }
-  return undefined;
 }
 
 /** What the checks run with, as opposed to what they judge: here, the SHA-256 implementation. */

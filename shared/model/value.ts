@@ -194,8 +194,11 @@ export function dictEntries(d: { readonly pairs?: readonly Value[] }): DictEntry
   return out;
 }
 
-/** The value under a str key (the last one, as Python's dict keeps it), or undefined. */
-export function dictGet(d: DictValue, key: string): Value | undefined {
+/**
+ * The value under a str key, or undefined. Decoded dicts hold each key once; where pairs repeat
+ * one (an OrderedDict built from a list of pairs) the last value is the one Python keeps.
+ */
+export function dictGet(d: { readonly pairs: readonly Value[] }, key: string): Value | undefined {
   const pairs = d.pairs;
   for (let i = pairs.length - 2; i >= 0; i -= 2) {
     const k = pairs[i];

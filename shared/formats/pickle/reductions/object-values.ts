@@ -3,22 +3,14 @@
  * instance plus BUILD `{'int': N}`), dict subclasses from `collections`, and members of the
  * standard-library enums we know by heart.
  */
-import type { TypedValue, Value } from '../../../model/value';
+import { dictGet, type TypedValue, type Value } from '../../../model/value';
 import { STDLIB_ENUM_MEMBERS } from '../stdlib-enums';
 import { UNKNOWN, intArg, produced, type Reduction, type ReductionContext } from './reduction';
 
 /** The typed UUID a BUILD state `{'int': N[, 'is_safe': …]}` describes, or null. */
 export function uuidFromState(state: Value): TypedValue | null {
   if (state.kind !== 'dict') return null;
-  // The value of the first 'int' key.
-  let value: Value | undefined;
-  for (let i = 0; i < state.pairs.length; i += 2) {
-    const key = state.pairs[i];
-    if (key.kind === 'str' && key.value === 'int') {
-      value = state.pairs[i + 1];
-      break;
-    }
-  }
+  const value = dictGet(state, 'int');
   const n = value ? intArg(value) : null;
   if (n === null || value?.kind !== 'int' || n < 0n || n >= 1n << 128n) return null;
   const hex = n.toString(16).padStart(32, '0');
