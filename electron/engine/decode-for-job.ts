@@ -36,7 +36,8 @@ export async function decodeBytesForJob(file: string, bytes: Uint8Array, purpose
   return {
     kind: 'unreadable',
     file,
-    message: `${file} does not decode${why ? ` (${why.code}: ${why.message})` : ''}, so it cannot be ${purpose}. Pick a generation whose value decodes.`,
+    // The finding's own sentences follow the verdict instead of sitting inside its parentheses.
+    message: `${file} does not decode${why ? ` (${why.code})` : ''}, so it cannot be ${purpose}.${why ? ` ${why.message}` : ''} Pick a generation whose value decodes.`,
   };
 }
 
